@@ -1,0 +1,49 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Layers (see DESIGN.md): RoleHopCore knows AWS and nothing of terminals or libcurl; RoleHopCurl is the
+// only libcurl importer; RoleHopTUI the only ncurses importer; `rolehop` wires them together.
+let package = Package(
+    name: "rolehop",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "rolehop", targets: ["rolehop"]),
+        .library(name: "RoleHopCore", targets: ["RoleHopCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]),
+        .systemLibrary(
+            name: "CNCurses", pkgConfig: "ncursesw",
+            providers: [.apt(["libncurses-dev"]), .brew(["ncurses"])]),
+        .systemLibrary(
+            name: "CLibXML2", pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]),
+        .target(
+            name: "RoleHopCore",
+            dependencies: [
+                "CLibXML2",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]),
+        .target(name: "RoleHopCurl", dependencies: ["RoleHopCore", "CCurl"]),
+        .target(name: "RoleHopTUI", dependencies: ["RoleHopCore", "CNCurses"]),
+        .executableTarget(
+            name: "rolehop",
+            dependencies: [
+                "RoleHopCore", "RoleHopCurl", "RoleHopTUI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .target(name: "RoleHopTestSupport", dependencies: ["RoleHopCore"], path: "Tests/RoleHopTestSupport"),
+        .testTarget(name: "RoleHopCoreTests", dependencies: ["RoleHopCore", "RoleHopTestSupport"]),
+        .testTarget(name: "RoleHopCurlTests", dependencies: ["RoleHopCurl", "RoleHopCore", "RoleHopTestSupport"]),
+        .testTarget(name: "RoleHopTUITests", dependencies: ["RoleHopTUI", "RoleHopCore", "RoleHopTestSupport"]),
+        .testTarget(name: "rolehopTests", dependencies: ["RoleHopTestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,133 @@
+import FoundationEssentials
+import RoleHopCore
+
+/// A loopback server started from one of the Python scripts in Tests/Servers. It runs until `stop()` or until
+/// the test process exits (the script exits when its stdin closes).
+public final class LoopbackServer: @unchecked Sendable {
+    public let child: ProcessRunner.Child
+    /// The parsed READY line.
+    public let info: JSONValue
+    public let port: Int
+
+    init(script: String, arguments: [String], environment: [String: String]? = nil, readyTimeout: Double = 60) throws {
+        let python = RepoPaths.python
+        child = try ProcessRunner.spawn([python, RepoPaths.root + "/Tests/Servers/" + script] + arguments,
+                                        environment: environment)
+        while true {
+            guard let line = child.readLine(timeout: readyTimeout) else {
+                child.terminate()
+                throw ProcessError(description: "\(script) did not report READY within \(readyTimeout) s "
+                                   + "(is moto installed? run `make test-deps`)")
+            }
+            if line.hasPrefix("READY ") {
+                let doc = try JSONParser.parse(String(line.dropFirst(6)))
+                info = doc.value
+                port = Int(doc.value["port"]?.numberValue ?? 0)
+                break
+            }
+        }
+    }
+
+    /// `http://127.0.0.1:PORT`
+    public var endpoint: String { "http://127.0.0.1:\(port)" }
+
+    public func stop() { child.terminate() }
+    deinit { child.terminate() }
+}
+
+/// moto's server seeded with a scenario (default: the reference scenario of DESIGN.md).
+public enum MotoServer {
+    /// One shared, unauthenticated moto for the whole test process (started on first use). Tests that
+    /// change moto's state or need authentication start their own with `start`.
+    public static func shared() throws -> LoopbackServer {
+        try SharedMoto.instance.get()
+    }
+
+    /// Starts a new moto with the given seed file; `auth` switches on SigV4 and policy checks after seeding.
+    public static func start(seed: String? = nil, auth: Bool = false) throws -> LoopbackServer {
+        var args: [String] = []
+        if let seed { args += ["--seed", seed] }
+        if auth { args.append("--auth") }
+        return try LoopbackServer(script: "moto_harness.py", arguments: args)
+    }
+
+    /// Access keys of a seeded user (`"111122223333/alice"`), as moto generated them.
+    public static func userKeys(_ server: LoopbackServer, _ user: String) -> (id: String, secret: String)? {
+        guard let u = server.info["users"]?[user], let id = u["accessKeyId"]?.stringValue,
+              let secret = u["secretAccessKey"]?.stringValue else { return nil }
+        return (id, secret)
+    }
+}
+
+private final class SharedMoto: @unchecked Sendable {
+    static let instance = SharedMoto()
+    private let lock = Mutex()
+    private var server: LoopbackServer?
+    private var failure: String?
+
+    func get() throws -> LoopbackServer {
+        lock.lock()
+        defer { lock.unlock() }
+        if let server { return server }
+        if let failure { throw ProcessError(description: failure) }
+        do {
+            let s = try MotoServer.start()
+            server = s
+            return s
+        } catch {
+            failure = "\(error)"
+            throw error
+        }
+    }
+}
+
+/// The scripted server of Tests/Servers/scripted_server.py: answers from a list of steps.
+public enum ScriptedServer {
+    /// Starts a server that serves `steps` (a JSON array; see the script's docstring). With `tls` (cert, key
+    /// paths) it speaks HTTPS.
+    public static func start(_ steps: JSONValue, tls: (cert: String, key: String)? = nil) throws -> LoopbackServer {
+        let dir = TemporaryDirectory(prefix: "rolehop-script")
+        let path = dir.write("script.json", steps.serialized())
+        var args = ["--script", path]
+        if let tls { args += ["--tls", tls.cert, tls.key] }
+        return try LoopbackServer(script: "scripted_server.py", arguments: args, readyTimeout: 30)
+    }
+
+    /// A step that answers with `status` and `body`.
+    public static func step(status: Int = 200, body: String = "", headers: [(String, String)] = [],
+                            extra: [(String, JSONValue)] = []) -> JSONValue {
+        var fields: [(String, JSONValue)] = [
+            ("status", .number(Double(status))), ("body", .string(body)),
+            ("headers", .object(headers.map { ($0.0, JSONValue.string($0.1)) })),
+        ]
+        fields += extra
+        return .object(fields)
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A tiny pthread mutex (Synchronization's Mutex needs a newer deployment target on some platforms).
+final class Mutex: @unchecked Sendable {
+    private var m = pthread_mutex_t()
+    init() { pthread_mutex_init(&m, nil) }
+    deinit { pthread_mutex_destroy(&m) }
+    func lock() { pthread_mutex_lock(&m) }
+    func unlock() { pthread_mutex_unlock(&m) }
+}
+
+/// A free TCP port on 127.0.0.1 that nothing listens on (bound, then released), for "connection refused".
+public func unusedLoopbackPort() -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var addr = sockaddr_in()
+    addr.sin_family = sa_family_t(AF_INET)
+    addr.sin_port = 0
+    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
+    _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+    return Int(UInt16(bigEndian: addr.sin_port))
+}
