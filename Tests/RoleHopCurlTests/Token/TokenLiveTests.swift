@@ -1,0 +1,1 @@
+// Placeholder until live token tests land (branch token).

@@ -1,0 +1,1 @@
+// Placeholder until binary tests land (branch token).
