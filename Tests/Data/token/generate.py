@@ -129,6 +129,32 @@ tokens["other-issuer"] = (sign(RS, claims(iss="https://issuer.example.test/clust
                           {"signature": "valid", "findings": ["token.issuer-not-eks"]})
 
 manifest = {"issuer": ISSUER, "T": T, "now": NOW, "tokens": {}}
+
+# A TEST certificate chain (leaf, then the CA on top) and the SHA-1 thumbprint of the top certificate as
+# python `cryptography` computes it, the value an IAM OIDC provider would store.
+import datetime
+from cryptography import x509
+from cryptography.x509.oid import NameOID
+
+
+def make_cert(subject_cn, issuer_cn, subject_key, issuer_key, ca):
+    b = (x509.CertificateBuilder()
+         .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject_cn)]))
+         .issuer_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, issuer_cn)]))
+         .public_key(subject_key.public_key())
+         .serial_number(1000 + len(subject_cn))
+         .not_valid_before(datetime.datetime.fromtimestamp(T - 86400, datetime.timezone.utc))
+         .not_valid_after(datetime.datetime.fromtimestamp(T + 365 * 86400, datetime.timezone.utc))
+         .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True))
+    return b.sign(issuer_key, hashes.SHA256())
+
+
+ca_cert = make_cert("rolehop TEST root CA", "rolehop TEST root CA", EC_KEY, EC_KEY, True)
+leaf_cert = make_cert("oidc.eks.region-code.amazonaws.com TEST", "rolehop TEST root CA", RSA_OTHER, EC_KEY, False)
+with open(os.path.join(HERE, "test-chain.pem"), "wb") as f:
+    f.write(leaf_cert.public_bytes(serialization.Encoding.PEM) + ca_cert.public_bytes(serialization.Encoding.PEM))
+manifest["chain"] = {"file": "test-chain.pem", "topThumbprint": ca_cert.fingerprint(hashes.SHA1()).hex(),
+                     "leafThumbprint": leaf_cert.fingerprint(hashes.SHA1()).hex()}
 for name, (tok, expect) in tokens.items():
     with open(os.path.join(HERE, name + ".jwt"), "w") as f:
         f.write(tok + "\n")
