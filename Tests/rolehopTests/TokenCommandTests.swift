@@ -1,1 +1,82 @@
-// Placeholder until binary tests land (branch token).
+import FoundationEssentials
+import RoleHopCore
+import RoleHopTestSupport
+import Testing
+
+/// `rolehop token` run as a user runs it (needs `swift build` first).
+@Suite("rolehop token (binary)")
+struct TokenCommandTests {
+    static let data = RepoPaths.testData("token")
+    /// The generator's fixed "now": 30 minutes after the tokens were issued.
+    static let now = "2026-11-29T11:30:00Z"
+
+    static func run(_ args: [String], env: [String: String] = [:]) throws -> ProcessResult {
+        let home = TemporaryDirectory()
+        defer { home.remove() }
+        return try ProcessRunner.rolehop(["token"] + args,
+                                         environment: ProcessRunner.cleanEnvironment(home: home.path, extra: env))
+    }
+
+    static func signature(_ name: String) -> String {
+        let text = readTextFile(data + "/\(name).jwt") ?? ""
+        return text.split(separator: ".").last.map { String($0.dropLast()) } ?? "?"
+    }
+
+    @Test func validTokenVerifiesWithAKeyFileAndHidesTheSignature() throws {
+        let r = try Self.run([Self.data + "/valid-rs256.jwt", "--jwks", Self.data + "/jwks.json", "--now", Self.now])
+        #expect(r.exitCode == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("ok   token.signature: The signature verifies (RS256, key rsa-test-1)"))
+        #expect(r.stdout.contains("sub  system:serviceaccount:payments:api-sa"))
+        #expect(r.stdout.contains("signature  256 bytes (not shown)"))
+        #expect(!r.stdout.contains(Self.signature("valid-rs256")))
+    }
+
+    @Test(arguments: [
+        ("tampered-payload", "token.signature-invalid"), ("wrong-key", "token.signature-invalid"),
+        ("unknown-kid", "token.kid-unknown"), ("alg-none", "token.alg-none"), ("expired", "token.expired"),
+        ("future", "token.not-yet-valid"),
+    ])
+    func badTokensExitOneWithTheirFindingInJSON(name: String, id: String) throws {
+        let r = try Self.run([Self.data + "/\(name).jwt", "--jwks", Self.data + "/jwks.json", "--now", Self.now,
+                              "--output", "json"])
+        #expect(r.exitCode == 1, "\(r.stderr)")
+        let doc = try JSONParser.parse(r.stdout).value
+        let ids = doc["findings"]?.arrayValue?.compactMap { $0["id"]?.stringValue } ?? []
+        #expect(ids.contains(id), "\(ids)")
+        let sig = Self.signature(name)
+        if sig.count > 8 { #expect(!r.stdout.contains(sig)) }
+    }
+
+    @Test func garbageExitsTwoWithFileLineColumn() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let path = dir.write("token", "eyJhbGciOiJSUzI1NiJ9.eyJzd*IiOiJhIn0.c2ln\n")
+        let r = try Self.run([path])
+        #expect(r.exitCode == 2)
+        #expect(r.stderr.hasPrefix("rolehop: \(path):1:27: payload at byte 26: expected a base64url character"), "\(r.stderr)")
+        #expect(r.stdout.isEmpty)
+    }
+
+    @Test func defaultPathComesFromTheEnvironmentOrTheEKSMountBelowRoot() throws {
+        let token = readTextFile(Self.data + "/valid-es256.jwt") ?? ""
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let envPath = dir.write("elsewhere/token", token)
+        let fromEnv = try Self.run(["--now", Self.now], env: ["AWS_WEB_IDENTITY_TOKEN_FILE": envPath])
+        #expect(fromEnv.stdout.hasPrefix("Token file  \(envPath)  [env AWS_WEB_IDENTITY_TOKEN_FILE]"), "\(fromEnv.stdout)")
+        dir.write("var/run/secrets/eks.amazonaws.com/serviceaccount/token", token, mode: 0o600)
+        let fromRoot = try Self.run(["--root", dir.path, "--now", Self.now, "--uid", "4242", "--gid", "4242"])
+        #expect(fromRoot.stdout.hasPrefix("Token file  \(TokenFile.eksDefaultPath)  [default (EKS pod identity webhook mount)]"))
+        #expect(fromRoot.stdout.contains("alg  ES256"))
+        // Mode 0600 owned by the test's user: uid 4242 without the group cannot read it (no fsGroup).
+        #expect(fromRoot.stdout.contains("FAIL token.file-permission-denied"))
+        #expect(fromRoot.exitCode == 1)
+    }
+
+    @Test func missingFileIsAFinding() throws {
+        let r = try Self.run(["/nonexistent/token", "--output", "json"])
+        #expect(r.exitCode == 1)
+        let doc = try JSONParser.parse(r.stdout).value
+        #expect(doc["findings"]?.arrayValue?.first?["id"] == "token.file-missing")
+    }
+}

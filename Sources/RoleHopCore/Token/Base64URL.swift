@@ -3,7 +3,11 @@ public enum Base64URL {
     /// Why a base64url text could not be decoded: the byte offset within that text and what was wrong.
     public struct DecodeError: Error, Sendable, Hashable {
         public var offset: Int
-        public var message: String
+        /// What was expected there (`a base64url character (A-Z a-z 0-9 - _)`).
+        public var expected: String
+        /// What was found (`'*'`).
+        public var found: String
+        public var message: String { "expected \(expected), found \(found)" }
     }
 
     /// The 6-bit value of a base64url (or, with `standard`, base64) character, or nil.
@@ -40,12 +44,12 @@ public enum Base64URL {
                 continue
             }
             guard padding == 0 else {
-                throw DecodeError(offset: offset, message: "data after '=' padding")
+                throw DecodeError(offset: offset, expected: "nothing after '=' padding", found: "more data")
             }
             guard let v = sextet(c, standard: standard) else {
                 let shown = c >= 0x21 && c < 0x7f ? "'\(Character(Unicode.Scalar(c)))'" : "byte 0x" + String(c, radix: 16)
                 let alphabet = standard ? "A-Z a-z 0-9 + /" : "A-Z a-z 0-9 - _"
-                throw DecodeError(offset: offset, message: "\(shown) is not a base64url character (expected \(alphabet))")
+                throw DecodeError(offset: offset, expected: "a base64url character (\(alphabet))", found: shown)
             }
             acc = (acc << 6) | UInt32(v)
             bits += 6
@@ -56,7 +60,8 @@ public enum Base64URL {
             }
         }
         if count % 4 == 1 {
-            throw DecodeError(offset: text.count, message: "length \(count) is impossible for base64url (one character too many or too few)")
+            throw DecodeError(offset: text.count, expected: "a base64url length (not 1 more than a multiple of 4)",
+                              found: "\(count) characters (truncated?)")
         }
         return out
     }

@@ -69,7 +69,7 @@ public struct JSONWebKeySet: Sendable, Hashable {
                 do {
                     return try Base64URL.decode(Array(s.utf8))
                 } catch {
-                    throw fail(path + "." + name, "\(name) is not base64url: \(error.message) at character \(error.offset)")
+                    throw fail(path + "." + name, "\(name) is not base64url at character \(error.offset): \(error.message)")
                 }
             }
             guard let kty = try string("kty") else { throw fail(path, "key \(i) lacks \"kty\"") }

@@ -149,7 +149,7 @@ public struct WebIdentityToken: Sendable, Hashable {
             if offset >= start && offset < end {
                 if b == UInt8(ascii: ".") { dots.append(offset) }
                 else if isSpace(b) {
-                    throw TokenError(part: segmentName(dots.count), offset: offset, expected: "a base64url character",
+                    throw TokenError(part: segmentName(dots.count), offset: offset, expected: "a base64url character, no whitespace",
                                      found: "whitespace inside the token")
                 }
             }
@@ -183,8 +183,8 @@ public struct WebIdentityToken: Sendable, Hashable {
         do {
             return try Base64URL.decode(utf8[lo..<hi])
         } catch {
-            throw TokenError(part: part, offset: range.lowerBound + error.offset, expected: "base64url",
-                             found: error.message)
+            throw TokenError(part: part, offset: range.lowerBound + error.offset, expected: error.expected,
+                             found: error.found)
         }
     }
 

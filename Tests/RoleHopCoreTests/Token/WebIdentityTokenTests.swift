@@ -69,7 +69,7 @@ struct WebIdentityTokenDecodeTests {
         ("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhIn0.c2l!", .signature, 40, "base64url", nil),
         ("eyJhbGciOiJSUzI1NiJ9.eyJzd*IiOiJhIn0.c2ln", .payload, 26, "base64url", nil),
         ("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhIn0.c", .signature, 38, "base64url", nil),
-        ("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhIn0=x.c2ln", .payload, 37, "base64url", nil),
+        ("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhIn0=x.c2ln", .payload, 37, "padding", nil),
         ("eyJhbGciOiJSUzI1NiJ9.eyJzdWIi OiJhIn0.c2ln", .payload, 29, "base64url", nil),
         (".eyJzdWIiOiJhIn0.c2ln", .header, 0, "base64url-encoded JSON object", nil),
         ("e2JhZA.e30.c2ln", .header, 1, "JSON", nil),
