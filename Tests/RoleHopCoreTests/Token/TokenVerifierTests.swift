@@ -55,6 +55,24 @@ struct TokenVerifierTests {
         #expect(f.evidence.contains(Evidence("available", "rsa-test-1, ec-test-1", source: .flag("--jwks"))))
     }
 
+    @Test func noSingleCharacterChangeKeepsTheSignatureValid() throws {
+        let keys = try Self.keys()
+        let original = Array(TokenTestData.text("valid-rs256").utf8.filter { $0 != UInt8(ascii: "\n") })
+        var checked = 0
+        for i in original.indices {
+            var changed = original
+            // Swap to another base64url character (or a dot, which changes the segment count).
+            changed[i] = original[i] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
+            let text = String(decoding: changed, as: UTF8.self)
+            if case .valid = TokenVerifier.verify(Secret(text), keys: keys) {
+                Issue.record("still valid after changing byte \(i)")
+            }
+            _ = try? WebIdentityToken.decode(text)
+            checked += 1
+        }
+        #expect(checked == original.count)
+    }
+
     @Test func keyWithoutKidIsFoundByType() throws {
         var keys = try Self.keys()
         for i in keys.keys.indices { keys.keys[i].kid = nil }
