@@ -58,7 +58,7 @@ public enum TokenVerifier {
         let signature: [UInt8]
         do {
             segments = try WebIdentityToken.split(text)
-            header = try WebIdentityToken.decode(text).header
+            header = try WebIdentityToken.decodeHeader(text, segments)
             signature = try WebIdentityToken.decodeSegment(text, segments.signature, part: .signature)
         } catch {
             return .malformed(error.description)

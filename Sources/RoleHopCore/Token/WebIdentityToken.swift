@@ -106,21 +106,24 @@ public struct WebIdentityToken: Sendable, Hashable {
     /// the byte offset and what was expected.
     public static func decode(_ text: String) throws(TokenError) -> WebIdentityToken {
         let parts = try split(text)
-        let headerBytes = try decodeSegment(text, parts.header, part: .header)
+        let header = try decodeHeader(text, parts)
         let payloadBytes = try decodeSegment(text, parts.payload, part: .payload)
         let signatureBytes = try decodeSegment(text, parts.signature, part: .signature)
-
-        let headerJSON = try parseObject(headerBytes, part: .header, segmentStart: parts.header.lowerBound)
         let payloadJSON = try parseObject(payloadBytes, part: .payload, segmentStart: parts.payload.lowerBound)
-        let hf = FieldReader(doc: headerJSON, bytes: headerBytes, part: .header, segmentStart: parts.header.lowerBound)
-        let header = TokenHeader(alg: try hf.string("alg"), kid: try hf.string("kid"), typ: try hf.string("typ"),
-                                 json: headerJSON.value)
         let pf = FieldReader(doc: payloadJSON, bytes: payloadBytes, part: .payload, segmentStart: parts.payload.lowerBound)
         let claims = TokenClaims(
             iss: try pf.string("iss"), sub: try pf.string("sub"), aud: try pf.audience(), audIsArray: pf.value("aud")?.arrayValue != nil,
             exp: try pf.date("exp"), iat: try pf.date("iat"), nbf: try pf.date("nbf"), jti: try pf.string("jti"))
         return WebIdentityToken(header: header, claims: claims, payload: payloadJSON.value,
                                 kubernetes: try pf.kubernetes(), signatureLength: signatureBytes.count)
+    }
+
+    /// The header alone, for the verifier (which needs `alg` and `kid`, not the claims).
+    static func decodeHeader(_ text: String, _ segments: Segments) throws(TokenError) -> TokenHeader {
+        let bytes = try decodeSegment(text, segments.header, part: .header)
+        let json = try parseObject(bytes, part: .header, segmentStart: segments.header.lowerBound)
+        let hf = FieldReader(doc: json, bytes: bytes, part: .header, segmentStart: segments.header.lowerBound)
+        return TokenHeader(alg: try hf.string("alg"), kid: try hf.string("kid"), typ: try hf.string("typ"), json: json.value)
     }
 
     /// The byte ranges of the three segments in `text`, after trimming surrounding whitespace.
@@ -191,7 +194,8 @@ public struct WebIdentityToken: Sendable, Hashable {
     static func parseObject(_ bytes: [UInt8], part: TokenError.Part, segmentStart: Int) throws(TokenError) -> JSONDocument {
         let doc: JSONDocument
         do {
-            doc = try JSONParser.parse(bytes)
+            // Positions are only needed for an error; FieldReader re-parses with them when it reports one.
+            doc = try JSONParser.parse(bytes, recordPositions: false)
         } catch {
             let at = byteOffset(of: error.position, in: bytes)
             throw TokenError(part: part, offset: tokenOffset(decoded: at, segmentStart: segmentStart),
@@ -228,7 +232,8 @@ private struct FieldReader {
     func value(_ key: String) -> JSONValue? { doc.value[key] }
 
     func wrongType(_ jsonPath: String, expected: String, found: JSONValue) -> TokenError {
-        let decoded = doc.position(of: jsonPath).map { WebIdentityToken.byteOffset(of: $0, in: bytes) } ?? 0
+        let positioned = try? JSONParser.parse(bytes, recordPositions: true)
+        let decoded = positioned?.position(of: jsonPath).map { WebIdentityToken.byteOffset(of: $0, in: bytes) } ?? 0
         return TokenError(part: part, offset: WebIdentityToken.tokenOffset(decoded: decoded, segmentStart: segmentStart),
                           expected: expected, found: found.typeName, jsonPath: jsonPath)
     }
