@@ -78,10 +78,8 @@ struct TokenCommand: AsyncParsableCommand {
                     let keys: JSONWebKeySet
                     do {
                         keys = try JSONWebKeySet.parse(try LocalFileSystem().readText(jwks, limit: 1 << 20), file: jwks)
-                    } catch let error as InputError {
-                        tokenCommandError("rolehop: \(error)")
-                        throw ExitCode(2)
                     } catch {
+                        // A FileError ("FILE: no such file") or an InputError ("FILE:LINE:COL: message").
                         tokenCommandError("rolehop: \(error)")
                         throw ExitCode(2)
                     }

@@ -17,6 +17,33 @@ struct TokenChecksTests {
         for f in findings { #expect(!f.evidence.isEmpty || f.severity == .ok, "\(f.id) has no evidence") }
     }
 
+    /// An unsigned token over `payload`, built here (decoding is tested against the generator's tokens).
+    static func token(_ payload: JSONValue) throws -> WebIdentityToken {
+        let header = Base64URL.encode(Array(JSONValue.object([("alg", "RS256")]).serialized().utf8))
+        return try WebIdentityToken.decode(header + "." + Base64URL.encode(Array(payload.serialized().utf8)) + ".c2ln")
+    }
+
+    static let exp = JSONValue.number(TokenTestData.now.timeIntervalSince1970 + 3600)
+
+    @Test(arguments: [
+        (JSONValue.object([("iss", .string(TokenTestData.issuer)), ("sub", "system:serviceaccount:a:b"), ("aud", "sts.amazonaws.com")]),
+         ["token.no-expiry"], Severity.fail),
+        (.object([("iss", "http://oidc.example.test"), ("sub", "system:serviceaccount:a:b"), ("aud", "sts.amazonaws.com"), ("exp", exp)]),
+         ["token.issuer"], .fail),
+        (.object([("sub", "system:serviceaccount:a:b"), ("aud", "sts.amazonaws.com"), ("exp", exp)]), ["token.issuer"], .fail),
+        (.object([("iss", .string(TokenTestData.issuer)), ("aud", "sts.amazonaws.com"), ("exp", exp)]), ["token.subject"], .fail),
+        (.object([("iss", .string(TokenTestData.issuer)), ("sub", "system:serviceaccount::b"), ("aud", "sts.amazonaws.com"), ("exp", exp)]),
+         ["token.subject"], .warn),
+        (.object([("iss", .string(TokenTestData.issuer)), ("sub", "system:serviceaccount:a:b"), ("exp", exp)]), ["token.audience"], .fail),
+        (.object([("iss", .string(TokenTestData.issuer)), ("sub", "system:serviceaccount:a:b"), ("aud", ["x", "sts.amazonaws.com"]), ("exp", exp)]),
+         [], .ok),
+    ] as [(JSONValue, [String], Severity)])
+    func missingAndMisshapenClaims(payload: JSONValue, ids: [String], worst: Severity) throws {
+        let findings = TokenChecks.run(try Self.token(payload), now: TokenTestData.now)
+        #expect(Self.problems(findings) == ids)
+        #expect(findings.map(\.severity).max() == worst)
+    }
+
     @Test func expiredSaysHowLongAgo() throws {
         let token = try WebIdentityToken.decode(TokenTestData.text("expired"))
         let f = TokenChecks.run(token, now: TokenTestData.now).first { $0.id == "token.expired" }
