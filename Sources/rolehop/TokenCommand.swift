@@ -2,6 +2,7 @@ import ArgumentParser
 import FoundationEssentials
 import Glibc
 import RoleHopCore
+import RoleHopCurl
 
 /// `rolehop token`: read, decode, check and optionally verify the web-identity token.
 struct TokenCommand: AsyncParsableCommand {
@@ -49,11 +50,11 @@ struct TokenCommand: AsyncParsableCommand {
     var now: String?
 
     func run() async throws {
-        let env = tokenCommandEnvironment()
+        let env = processEnvironment()
         var now = Date()
         if let text = self.now {
             guard let parsed = UTCTime.parseISO8601(text) else {
-                tokenCommandError("rolehop: --now: expected an ISO 8601 time such as 2026-11-29T11:30:00Z, found \(text)")
+                printError("rolehop: --now: expected an ISO 8601 time such as 2026-11-29T11:30:00Z, found \(text)")
                 throw ExitCode(2)
             }
             now = parsed
@@ -63,7 +64,7 @@ struct TokenCommand: AsyncParsableCommand {
         let report = TokenFile.read(tokenPath, fs: fs, uid: uid ?? getuid(), gids: gid.isEmpty ? tokenCommandGroups() : gid)
         if let error = report.decodeError {
             let lc = error.lineColumn(in: report.raw?.exposedValue ?? "")
-            tokenCommandError("rolehop: \(tokenPath.value):\(lc.line):\(lc.column): \(error)")
+            printError("rolehop: \(tokenPath.value):\(lc.line):\(lc.column): \(error)")
             throw ExitCode(2)
         }
         var findings = report.findings
@@ -80,13 +81,13 @@ struct TokenCommand: AsyncParsableCommand {
                         keys = try JSONWebKeySet.parse(try LocalFileSystem().readText(jwks, limit: 1 << 20), file: jwks)
                     } catch {
                         // A FileError ("FILE: no such file") or an InputError ("FILE:LINE:COL: message").
-                        tokenCommandError("rolehop: \(error)")
+                        printError("rolehop: \(error)")
                         throw ExitCode(2)
                     }
                     findings.append(TokenVerifier.finding(for: TokenVerifier.verify(raw, keys: keys), keys: keys,
                                                           keysFrom: .file(path: jwks, line: 0, column: 0)))
                 } else if verify, let iss = token.claims.iss, token.header.alg.map({ $0.lowercased() != "none" }) ?? false {
-                    let transport = makeDiscoveryTransport(env)
+                    let transport = CurlTransport(configuration: .init(environment: env))
                     let d = await TokenVerifier.discover(issuer: iss, transport: transport, slowThreshold: slow)
                     findings += d.findings
                     if let keys = d.keys {
@@ -105,18 +106,6 @@ struct TokenCommand: AsyncParsableCommand {
     }
 }
 
-/// This process's environment as the core's `Environment` (the core never calls getenv itself).
-private func tokenCommandEnvironment() -> Environment {
-    var vars: [String: String] = [:]
-    var p = environ
-    while let entry = p.pointee {
-        let s = String(cString: entry)
-        if let eq = s.firstIndex(of: "=") { vars[String(s[..<eq])] = String(s[s.index(after: eq)...]) }
-        p += 1
-    }
-    return Environment(vars)
-}
-
 /// The primary and supplementary groups of this process.
 private func tokenCommandGroups() -> [UInt32] {
     var groups = [gid_t](repeating: 0, count: 256)
@@ -124,11 +113,6 @@ private func tokenCommandGroups() -> [UInt32] {
     var out = [getgid()]
     if n > 0 { for g in groups[0..<Int(n)] where !out.contains(g) { out.append(g) } }
     return out
-}
-
-private func tokenCommandError(_ message: String) {
-    let bytes = Array((message + "\n").utf8)
-    _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
 }
 
 /// Text and JSON forms of a token report. The raw token and signature are never in either.

@@ -10,10 +10,10 @@ struct TokenCommandTests {
     /// The generator's fixed "now": 30 minutes after the tokens were issued.
     static let now = "2026-11-29T11:30:00Z"
 
-    static func run(_ args: [String], env: [String: String] = [:]) throws -> ProcessResult {
+    static func run(_ args: [String], env: [String: String] = [:]) async throws -> ProcessResult {
         let home = TemporaryDirectory()
         defer { home.remove() }
-        return try ProcessRunner.rolehop(["token"] + args,
+        return try await ProcessRunner.rolehop(["token"] + args,
                                          environment: ProcessRunner.cleanEnvironment(home: home.path, extra: env))
     }
 
@@ -22,8 +22,8 @@ struct TokenCommandTests {
         return text.split(separator: ".").last.map { String($0.dropLast()) } ?? "?"
     }
 
-    @Test func validTokenVerifiesWithAKeyFileAndHidesTheSignature() throws {
-        let r = try Self.run([Self.data + "/valid-rs256.jwt", "--jwks", Self.data + "/jwks.json", "--now", Self.now])
+    @Test func validTokenVerifiesWithAKeyFileAndHidesTheSignature() async throws {
+        let r = try await Self.run([Self.data + "/valid-rs256.jwt", "--jwks", Self.data + "/jwks.json", "--now", Self.now])
         #expect(r.exitCode == 0, "\(r.stderr)")
         #expect(r.stdout.contains("ok   token.signature: The signature verifies (RS256, key rsa-test-1)"))
         #expect(r.stdout.contains("sub  system:serviceaccount:payments:api-sa"))
@@ -36,8 +36,8 @@ struct TokenCommandTests {
         ("unknown-kid", "token.kid-unknown"), ("alg-none", "token.alg-none"), ("expired", "token.expired"),
         ("future", "token.not-yet-valid"),
     ])
-    func badTokensExitOneWithTheirFindingInJSON(name: String, id: String) throws {
-        let r = try Self.run([Self.data + "/\(name).jwt", "--jwks", Self.data + "/jwks.json", "--now", Self.now,
+    func badTokensExitOneWithTheirFindingInJSON(name: String, id: String) async throws {
+        let r = try await Self.run([Self.data + "/\(name).jwt", "--jwks", Self.data + "/jwks.json", "--now", Self.now,
                               "--output", "json"])
         #expect(r.exitCode == 1, "\(r.stderr)")
         let doc = try JSONParser.parse(r.stdout).value
@@ -47,25 +47,25 @@ struct TokenCommandTests {
         if sig.count > 8 { #expect(!r.stdout.contains(sig)) }
     }
 
-    @Test func garbageExitsTwoWithFileLineColumn() throws {
+    @Test func garbageExitsTwoWithFileLineColumn() async throws {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
         let path = dir.write("token", "eyJhbGciOiJSUzI1NiJ9.eyJzd*IiOiJhIn0.c2ln\n")
-        let r = try Self.run([path])
+        let r = try await Self.run([path])
         #expect(r.exitCode == 2)
         #expect(r.stderr.hasPrefix("rolehop: \(path):1:27: payload at byte 26: expected a base64url character"), "\(r.stderr)")
         #expect(r.stdout.isEmpty)
     }
 
-    @Test func defaultPathComesFromTheEnvironmentOrTheEKSMountBelowRoot() throws {
+    @Test func defaultPathComesFromTheEnvironmentOrTheEKSMountBelowRoot() async throws {
         let token = readTextFile(Self.data + "/valid-es256.jwt") ?? ""
         let dir = TemporaryDirectory()
         defer { dir.remove() }
         let envPath = dir.write("elsewhere/token", token)
-        let fromEnv = try Self.run(["--now", Self.now], env: ["AWS_WEB_IDENTITY_TOKEN_FILE": envPath])
+        let fromEnv = try await Self.run(["--now", Self.now], env: ["AWS_WEB_IDENTITY_TOKEN_FILE": envPath])
         #expect(fromEnv.stdout.hasPrefix("Token file  \(envPath)  [env AWS_WEB_IDENTITY_TOKEN_FILE]"), "\(fromEnv.stdout)")
         dir.write("var/run/secrets/eks.amazonaws.com/serviceaccount/token", token, mode: 0o600)
-        let fromRoot = try Self.run(["--root", dir.path, "--now", Self.now, "--uid", "4242", "--gid", "4242"])
+        let fromRoot = try await Self.run(["--root", dir.path, "--now", Self.now, "--uid", "4242", "--gid", "4242"])
         #expect(fromRoot.stdout.hasPrefix("Token file  \(TokenFile.eksDefaultPath)  [default (EKS pod identity webhook mount)]"))
         #expect(fromRoot.stdout.contains("alg  ES256"))
         // Mode 0600 owned by the test's user: uid 4242 without the group cannot read it (no fsGroup).
@@ -73,8 +73,8 @@ struct TokenCommandTests {
         #expect(fromRoot.exitCode == 1)
     }
 
-    @Test func missingFileIsAFinding() throws {
-        let r = try Self.run(["/nonexistent/token", "--output", "json"])
+    @Test func missingFileIsAFinding() async throws {
+        let r = try await Self.run(["/nonexistent/token", "--output", "json"])
         #expect(r.exitCode == 1)
         let doc = try JSONParser.parse(r.stdout).value
         #expect(doc["findings"]?.arrayValue?.first?["id"] == "token.file-missing")

@@ -1,1 +1,132 @@
-// Placeholder until live token tests land (branch token).
+import FoundationEssentials
+import RoleHopCore
+import RoleHopCurl
+import RoleHopTestSupport
+import Testing
+
+/// OIDC discovery and JWKS served by the scripted server on loopback, fetched by libcurl.
+///
+/// The key set is served by a first server and the discovery document by a second one whose `jwks_uri`
+/// points at the first (as EKS issuers point at their own keys and self-managed issuers often at S3).
+@Suite("Token discovery (live, loopback)")
+struct TokenDiscoveryLiveTests {
+    static let jwks = readTextFile(RepoPaths.testData("token/jwks.json")) ?? ""
+
+    static func start(tls: (cert: String, key: String)? = nil, discoveryDelay: Double = 0,
+                      keysStatus: Int = 200) async throws -> (keys: LoopbackServer, issuer: LoopbackServer, base: String) {
+        let json = [("Content-Type", "application/json")]
+        let keys = try await ScriptedServer.start([
+            ScriptedServer.step(status: keysStatus, body: jwks, headers: json, extra: [("match", .object([("path", "/keys")]))]),
+        ], tls: tls)
+        let scheme = tls == nil ? "http" : "https"
+        // The scripted server listens on 127.0.0.1; "localhost" matches the test certificate's name too.
+        let keysBase = "\(scheme)://localhost:\(keys.port)"
+        let discovery = "{\"jwks_uri\": \"\(keysBase)/keys\"}"
+        let issuer = try await ScriptedServer.start([
+            ScriptedServer.step(body: discovery, headers: json,
+                                extra: [("match", .object([("path", "/id/TEST/.well-known/openid-configuration")])),
+                                        ("delayBeforeHeaders", .number(discoveryDelay))]),
+        ], tls: tls)
+        return (keys, issuer, "\(scheme)://localhost:\(issuer.port)/id/TEST")
+    }
+
+    @Test func verifiesGeneratedTokensWithKeysFetchedOverHTTP() async throws {
+        let s = try await Self.start()
+        defer { s.keys.stop(); s.issuer.stop() }
+        let r = await TokenVerifier.discover(issuer: s.base, transport: CurlTransport())
+        #expect(r.findings.map(\.id) == ["token.discovery"], "\(r.findings)")
+        #expect(r.fetches.allSatisfy { $0.status == 200 && ($0.timings?.total ?? 0) > 0 })
+        let keys = try #require(r.keys)
+        for c in TokenTestData.cases {
+            let verdict = TokenVerifier.verify(Secret(c.text), keys: keys)
+            let ok = if case .valid = verdict { true } else { false }
+            #expect(ok == (c.signature == "valid"), "\(c.name): \(verdict)")
+        }
+        #expect(TokenVerifier.verify(Secret(TokenTestData.text("unknown-kid")), keys: keys)
+                    == .unknownKid(kid: "rotated-away-TEST", available: ["rsa-test-1", "ec-test-1"]))
+    }
+
+    @Test func slowDiscoveryIsSaidAgainstASmallThreshold() async throws {
+        let s = try await Self.start(discoveryDelay: 0.4)
+        defer { s.keys.stop(); s.issuer.stop() }
+        let r = await TokenVerifier.discover(issuer: s.base, transport: CurlTransport(), slowThreshold: 0.2)
+        let slow = r.findings.filter { $0.id == "token.discovery-slow" }
+        #expect(slow.count == 1, "\(r.findings)")
+        #expect(slow.first?.title.hasPrefix("Fetching the discovery document took") == true)
+        #expect(r.keys != nil)
+    }
+
+    @Test func missingKeysAndUnreachableIssuer() async throws {
+        let s = try await Self.start(keysStatus: 404)
+        defer { s.keys.stop(); s.issuer.stop() }
+        let r = await TokenVerifier.discover(issuer: s.base, transport: CurlTransport())
+        #expect(r.findings.first { $0.id == "token.jwks-failed" }?.evidence.first?.value == "HTTP status 404")
+        let port = unusedLoopbackPort()
+        let down = await TokenVerifier.discover(issuer: "http://127.0.0.1:\(port)/id/TEST", transport: CurlTransport())
+        #expect(down.findings.first?.id == "token.discovery-failed")
+        #expect(down.findings.first?.evidence.first?.value.hasPrefix("connection-refused") == true)
+    }
+
+    @Test func httpsWithATestCAReportsTheChainAndTheTopThumbprint() async throws {
+        let ca = try TestCertificateAuthority.make()
+        defer { ca.dir.remove() }
+        let s = try await Self.start(tls: (ca.serverChain, ca.serverKey))
+        defer { s.keys.stop(); s.issuer.stop() }
+        let transport = CurlTransport(configuration: .init(environment: Environment(["AWS_CA_BUNDLE": ca.caCert])))
+        let r = await TokenVerifier.discover(issuer: s.base, transport: transport)
+        #expect(r.keys?.kids == ["rsa-test-1", "ec-test-1"], "\(r.findings)")
+        #expect(r.fetches.allSatisfy { ($0.timings?.tls ?? 0) > ($0.timings?.connect ?? 0) })
+        #expect(r.certificates.count == 2, "\(r.certificates)")
+        #expect(r.thumbprint == ca.caThumbprint)
+        #expect(r.findings.contains { $0.id == "token.issuer-certificates" })
+    }
+
+    @Test func httpsWithoutTheCAIsADiscoveryFailure() async throws {
+        let ca = try TestCertificateAuthority.make()
+        defer { ca.dir.remove() }
+        let s = try await Self.start(tls: (ca.serverChain, ca.serverKey))
+        defer { s.keys.stop(); s.issuer.stop() }
+        let r = await TokenVerifier.discover(issuer: s.base, transport: CurlTransport())
+        #expect(r.findings.first?.id == "token.discovery-failed")
+        #expect(r.findings.first?.evidence.first?.value.hasPrefix("tls-failure") == true, "\(r.findings)")
+    }
+}
+
+/// A throw-away CA and a localhost server certificate made with `openssl` for one test.
+struct TestCertificateAuthority {
+    let dir: TemporaryDirectory
+    var caCert: String { dir.path + "/ca.pem" }
+    var serverKey: String { dir.path + "/server-key.pem" }
+    /// The server certificate followed by the CA, so the server sends the whole chain.
+    var serverChain: String { dir.path + "/server-chain.pem" }
+    /// SHA-1 of the CA certificate's DER as `openssl x509 -fingerprint -sha1` reports it (lower case, no colons).
+    let caThumbprint: String
+
+    struct Failure: Error, CustomStringConvertible { var description: String }
+
+    static func make() throws -> TestCertificateAuthority {
+        let dir = TemporaryDirectory(prefix: "rolehop-ca")
+        let p = dir.path
+        dir.write("server.ext", "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\n")
+        let steps: [[String]] = [
+            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", p + "/ca-key.pem", "-out", p + "/ca.pem",
+             "-days", "2", "-subj", "/CN=rolehop TEST CA", "-addext", "basicConstraints=critical,CA:TRUE",
+             "-addext", "keyUsage=critical,keyCertSign,cRLSign"],
+            ["openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", p + "/server-key.pem", "-out", p + "/server.csr",
+             "-subj", "/CN=localhost TEST"],
+            ["openssl", "x509", "-req", "-in", p + "/server.csr", "-CA", p + "/ca.pem", "-CAkey", p + "/ca-key.pem",
+             "-CAcreateserial", "-out", p + "/server.pem", "-days", "2", "-extfile", p + "/server.ext"],
+        ]
+        for argv in steps {
+            let r = try ProcessRunner.run(["/usr/bin/env"] + argv, timeout: 60)
+            guard r.exitCode == 0 else { throw Failure(description: "\(argv.joined(separator: " ")): \(r.stderr)") }
+        }
+        let chain = (readTextFile(p + "/server.pem") ?? "") + (readTextFile(p + "/ca.pem") ?? "")
+        dir.write("server-chain.pem", chain)
+        let fp = try ProcessRunner.run(["/usr/bin/env", "openssl", "x509", "-in", p + "/ca.pem", "-noout", "-fingerprint", "-sha1"])
+        // "SHA1 Fingerprint=AB:CD:..."
+        guard let eq = fp.stdout.firstIndex(of: "=") else { throw Failure(description: "openssl fingerprint: \(fp.stdout)") }
+        let thumb = fp.stdout[fp.stdout.index(after: eq)...].filter { $0.isHexDigit }.lowercased()
+        return TestCertificateAuthority(dir: dir, caThumbprint: thumb)
+    }
+}
