@@ -8,31 +8,45 @@ import Testing
 ///
 /// The key set is served by a first server and the discovery document by a second one whose `jwks_uri`
 /// points at the first (as EKS issuers point at their own keys and self-managed issuers often at S3).
-@Suite("Token discovery (live, loopback)")
+@Suite("Token discovery (live, loopback)", .serialized)
 struct TokenDiscoveryLiveTests {
     static let jwks = readTextFile(RepoPaths.testData("token/jwks.json")) ?? ""
 
+    struct Servers {
+        var keys: LoopbackServer
+        var issuer: LoopbackServer
+        /// The issuer URL (discovery is below it).
+        var base: String
+
+        /// Stops the issuer first: it was spawned second and holds a copy of the key server's stdin pipe
+        /// (ProcessRunner.spawn does not set close-on-exec), so the key server only sees EOF after that.
+        func stop() {
+            issuer.stop()
+            keys.stop()
+        }
+    }
+
     static func start(tls: (cert: String, key: String)? = nil, discoveryDelay: Double = 0,
-                      keysStatus: Int = 200) async throws -> (keys: LoopbackServer, issuer: LoopbackServer, base: String) {
+                      keysStatus: Int = 200) async throws -> Servers {
         let json = [("Content-Type", "application/json")]
         let keys = try await ScriptedServer.start([
             ScriptedServer.step(status: keysStatus, body: jwks, headers: json, extra: [("match", .object([("path", "/keys")]))]),
         ], tls: tls)
         let scheme = tls == nil ? "http" : "https"
-        // The scripted server listens on 127.0.0.1; "localhost" matches the test certificate's name too.
-        let keysBase = "\(scheme)://localhost:\(keys.port)"
+        // The scripted server listens on 127.0.0.1 (the test certificate names it as an IP address).
+        let keysBase = "\(scheme)://127.0.0.1:\(keys.port)"
         let discovery = "{\"jwks_uri\": \"\(keysBase)/keys\"}"
         let issuer = try await ScriptedServer.start([
             ScriptedServer.step(body: discovery, headers: json,
                                 extra: [("match", .object([("path", "/id/TEST/.well-known/openid-configuration")])),
                                         ("delayBeforeHeaders", .number(discoveryDelay))]),
         ], tls: tls)
-        return (keys, issuer, "\(scheme)://localhost:\(issuer.port)/id/TEST")
+        return Servers(keys: keys, issuer: issuer, base: "\(scheme)://127.0.0.1:\(issuer.port)/id/TEST")
     }
 
     @Test func verifiesGeneratedTokensWithKeysFetchedOverHTTP() async throws {
         let s = try await Self.start()
-        defer { s.keys.stop(); s.issuer.stop() }
+        defer { s.stop() }
         let r = await TokenVerifier.discover(issuer: s.base, transport: CurlTransport())
         #expect(r.findings.map(\.id) == ["token.discovery"], "\(r.findings)")
         #expect(r.fetches.allSatisfy { $0.status == 200 && ($0.timings?.total ?? 0) > 0 })
@@ -48,7 +62,7 @@ struct TokenDiscoveryLiveTests {
 
     @Test func slowDiscoveryIsSaidAgainstASmallThreshold() async throws {
         let s = try await Self.start(discoveryDelay: 0.4)
-        defer { s.keys.stop(); s.issuer.stop() }
+        defer { s.stop() }
         let r = await TokenVerifier.discover(issuer: s.base, transport: CurlTransport(), slowThreshold: 0.2)
         let slow = r.findings.filter { $0.id == "token.discovery-slow" }
         #expect(slow.count == 1, "\(r.findings)")
@@ -58,7 +72,7 @@ struct TokenDiscoveryLiveTests {
 
     @Test func missingKeysAndUnreachableIssuer() async throws {
         let s = try await Self.start(keysStatus: 404)
-        defer { s.keys.stop(); s.issuer.stop() }
+        defer { s.stop() }
         let r = await TokenVerifier.discover(issuer: s.base, transport: CurlTransport())
         #expect(r.findings.first { $0.id == "token.jwks-failed" }?.evidence.first?.value == "HTTP status 404")
         let port = unusedLoopbackPort()
@@ -71,7 +85,7 @@ struct TokenDiscoveryLiveTests {
         let ca = try TestCertificateAuthority.make()
         defer { ca.dir.remove() }
         let s = try await Self.start(tls: (ca.serverChain, ca.serverKey))
-        defer { s.keys.stop(); s.issuer.stop() }
+        defer { s.stop() }
         let transport = CurlTransport(configuration: .init(environment: Environment(["AWS_CA_BUNDLE": ca.caCert])))
         let r = await TokenVerifier.discover(issuer: s.base, transport: transport)
         #expect(r.keys?.kids == ["rsa-test-1", "ec-test-1"], "\(r.findings)")
@@ -85,7 +99,7 @@ struct TokenDiscoveryLiveTests {
         let ca = try TestCertificateAuthority.make()
         defer { ca.dir.remove() }
         let s = try await Self.start(tls: (ca.serverChain, ca.serverKey))
-        defer { s.keys.stop(); s.issuer.stop() }
+        defer { s.stop() }
         let r = await TokenVerifier.discover(issuer: s.base, transport: CurlTransport())
         #expect(r.findings.first?.id == "token.discovery-failed")
         #expect(r.findings.first?.evidence.first?.value.hasPrefix("tls-failure") == true, "\(r.findings)")
