@@ -79,4 +79,46 @@ struct TokenCommandTests {
         let doc = try JSONParser.parse(r.stdout).value
         #expect(doc["findings"]?.arrayValue?.first?["id"] == "token.file-missing")
     }
+
+    @Test func verifyFetchesDiscoveryOverHTTPSTrustingAWSCABundle() async throws {
+        let ca = try TestCertificateAuthority.make()
+        defer { ca.dir.remove() }
+        let tls = (cert: ca.serverChain, key: ca.serverKey)
+        let json = [("Content-Type", "application/json")]
+        let keys = try await ScriptedServer.start([
+            ScriptedServer.step(body: readTextFile(Self.data + "/jwks.json") ?? "", headers: json,
+                                extra: [("match", .object([("path", "/keys")]))]),
+        ], tls: tls)
+        let issuerServer = try await ScriptedServer.start([
+            ScriptedServer.step(body: "{\"jwks_uri\": \"https://127.0.0.1:\(keys.port)/keys\"}", headers: json,
+                                extra: [("match", .object([("path", "/id/TEST/.well-known/openid-configuration")]))]),
+        ], tls: tls)
+        // The issuer holds a copy of the key server's stdin pipe, so it stops first.
+        defer { issuerServer.stop(); keys.stop() }
+        let issuer = "https://127.0.0.1:\(issuerServer.port)/id/TEST"
+        let minted = try await ProcessRunner.runAsync([RepoPaths.python, Self.data + "/generate.py", "--mint-issuer", issuer])
+        #expect(minted.exitCode == 0, "\(minted.stderr)")
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let path = dir.write("token", minted.stdout)
+
+        let r = try await Self.run([path, "--verify", "--now", Self.now, "--output", "json"],
+                                   env: ["AWS_CA_BUNDLE": ca.caCert])
+        #expect(r.exitCode == 0, "\(r.stdout)\(r.stderr)")
+        let doc = try JSONParser.parse(r.stdout).value
+        let findings = doc["findings"]?.arrayValue ?? []
+        let ids = findings.compactMap { $0["id"]?.stringValue }
+        #expect(ids.contains("token.discovery") && ids.contains("token.signature") && ids.contains("token.issuer-certificates"),
+                "\(ids)")
+        #expect(doc["discovery"]?["thumbprint"]?.stringValue == ca.caThumbprint)
+        #expect(doc["discovery"]?["fetches"]?.arrayValue?.count == 2)
+
+        // Without the test CA, libcurl refuses the certificate: discovery fails and the command exits 1.
+        let untrusted = try await Self.run([path, "--verify", "--now", Self.now])
+        #expect(untrusted.exitCode == 1)
+        #expect(untrusted.stdout.contains("FAIL token.discovery-failed"), "\(untrusted.stdout)")
+        let signature = minted.stdout.split(separator: ".").last.map { String($0.filter { $0 != "\n" }) } ?? "?"
+        #expect(signature.count > 100)
+        #expect(!untrusted.stdout.contains(signature) && !r.stdout.contains(signature))
+    }
 }

@@ -7,12 +7,16 @@ The keys are TEST KEYS made for these tests only; they protect nothing. Run from
 
     python3 Tests/Data/token/generate.py
 
+With `--mint-issuer URL` it writes nothing and prints one RS256 token (key rsa-test-1, issued at T) whose
+`iss` is URL, for live tests that serve discovery on loopback.
+
 Existing keys are reused so regenerating keeps the RSA tokens byte-identical (ECDSA signatures are
 randomised, so the ES256 token changes on every run).
 """
 import base64
 import json
 import os
+import sys
 
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
@@ -98,6 +102,10 @@ def ec_jwk(key, kid):
 
 
 RS = {"alg": "RS256", "kid": "rsa-test-1"}
+
+if len(sys.argv) == 3 and sys.argv[1] == "--mint-issuer":
+    print(sign(RS, claims(iss=sys.argv[2]), RSA_KEY))
+    sys.exit(0)
 ES = {"alg": "ES256", "kid": "ec-test-1"}
 
 tokens = {}
