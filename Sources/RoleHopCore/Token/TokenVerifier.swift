@@ -323,7 +323,8 @@ public enum TokenVerifier {
         guard let took, took > threshold else { return }
         out.append(Finding(
             id: "token.discovery-slow", severity: .warn,
-            title: "Fetching the \(what) took \(ms(took)), more than STS waits (\(threshold) s)",
+            title: "Fetching the \(what) took \(took >= 1 ? "\((took * 100).rounded() / 100) s" : ms(took)), "
+                + "more than STS waits (\(threshold) s)",
             evidence: [Evidence(f.url, timingText(f))],
             why: "STS gives up on an identity provider after about 5 s and answers \"Couldn't retrieve verification "
                 + "key from your identity provider\".",

@@ -172,6 +172,12 @@ struct TokenDiscoveryTests {
         #expect(r.findings.filter { $0.id == "token.discovery-slow" }.count == (slow ? 2 : 0))
     }
 
+    @Test func slowTitleUsesSecondsPastOneSecond() async {
+        let r = await TokenVerifier.discover(issuer: Self.issuer, transport: Self.transport(total: 6.25))
+        #expect(r.findings.first { $0.id == "token.discovery-slow" }?.title
+                    == "Fetching the discovery document took 6.25 s, more than STS waits (5.0 s)")
+    }
+
     @Test func issuerWithTrailingSlashStillFindsDiscovery() async {
         let r = await TokenVerifier.discover(issuer: Self.issuer + "/", transport: Self.transport())
         #expect(r.fetches.first?.url == Self.discoveryURL)
