@@ -127,7 +127,7 @@ enum TokenRendering {
     static func text(_ r: TokenFileReport, findings: [Finding], discovery: DiscoveryReport?, now: Date) -> String {
         var out = "Token file  \(r.path.value)  [\(r.path.source)]\n"
         if let info = r.info {
-            out += "  owner uid \(info.uid) gid \(info.gid), mode 0\(String(info.mode, radix: 8)), "
+            out += "  owner uid \(r.owner ?? String(info.uid)) gid \(r.group ?? String(info.gid)), mode 0\(String(info.mode, radix: 8)), "
                 + "modified \(date(info.modified, now: now)), \(info.size) bytes\n"
         }
         if let t = r.token {
@@ -180,6 +180,8 @@ enum TokenRendering {
                      ("size", .number(Double(info.size)))]
         }
         if let readable = r.readableByIdentity { file.append(("readable", .bool(readable))) }
+        if let o = r.owner { file.append(("owner", .string(o))) }
+        if let g = r.group { file.append(("group", .string(g))) }
         file.append(("reader", .object([("uid", .number(Double(r.uid))),
                                          ("gids", .array(r.gids.map { .number(Double($0)) }))])))
         if let e = r.readError { file.append(("error", .string(e.description))) }

@@ -5,6 +5,9 @@ import FoundationEssentials
 public struct TokenFileReport: Sendable {
     public var path: Sourced<String>
     public var info: FileInfo?
+    /// The owner and group ids, with names when the (diagnosed container's) passwd and group files have them.
+    public var owner: String?
+    public var group: String?
     /// The identity the readability verdict is for.
     public var uid: UInt32
     public var gids: [UInt32]
@@ -45,15 +48,19 @@ public enum TokenFile {
 
     /// Reads and decodes the token at `path`. Never throws: every problem is in the report.
     public static func read(_ path: Sourced<String>, fs: some FileSystem, uid: UInt32, gids: [UInt32]) -> TokenFileReport {
-        var report = TokenFileReport(path: path, info: fs.info(path.value), uid: uid, gids: gids,
+        var report = TokenFileReport(path: path, info: fs.info(path.value), owner: nil, group: nil, uid: uid, gids: gids,
                                      readableByIdentity: nil, readError: nil, raw: nil, token: nil, decodeError: nil,
                                      findings: [])
         var facts = [Evidence("path", path.value, source: path.source)]
         if let info = report.info {
             let verdict = canRead(info, uid: uid, gids: gids)
             report.readableByIdentity = verdict
+            let owner = named(info.uid, in: "/etc/passwd", fs: fs)
+            let group = named(info.gid, in: "/etc/group", fs: fs)
+            report.owner = owner
+            report.group = group
             facts += [
-                Evidence("owner", "uid \(info.uid) gid \(info.gid)"),
+                Evidence("owner", "uid \(owner) gid \(group)"),
                 Evidence("mode", "0" + String(info.mode, radix: 8)),
                 Evidence("modified", UTCTime.iso8601(info.modified)),
                 Evidence("reader", "uid \(uid) groups \(gids.map(String.init).joined(separator: ","))"),
@@ -89,6 +96,16 @@ public enum TokenFile {
             report.findings.append(fileFinding(.permissionDenied(path.value), facts: facts, info: report.info, uid: uid))
         }
         return report
+    }
+
+    /// `1000 (app)` when the (diagnosed container's) passwd or group file names the id, else `1000`.
+    static func named(_ id: UInt32, in file: String, fs: some FileSystem) -> String {
+        guard let text = try? fs.readText(file, limit: 1 << 20) else { return "\(id)" }
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: ":", maxSplits: 3, omittingEmptySubsequences: false)
+            if fields.count >= 3, UInt32(fields[2]) == id, !fields[0].isEmpty { return "\(id) (\(fields[0]))" }
+        }
+        return "\(id)"
     }
 
     static func fileFinding(_ error: FileError, facts: [Evidence], info: FileInfo?, uid: UInt32) -> Finding {

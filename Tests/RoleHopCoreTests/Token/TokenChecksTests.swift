@@ -144,6 +144,15 @@ struct TokenFileTests {
         #expect(r.findings.allSatisfy { $0.severity == .ok })
     }
 
+    @Test func ownerIsNamedFromTheContainersPasswdAndGroupFiles() {
+        var fs = Self.fs(mode: 0o640, uid: 0, gid: 65534)
+        fs.add("/etc/passwd", "root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000::/home/app:/bin/sh\n")
+        fs.add("/etc/group", "root:x:0:\nnogroup:x:65534:\n")
+        let r = TokenFile.read(Sourced(Self.path, from: .flag("PATH")), fs: fs, uid: 1000, gids: [1000])
+        let facts = r.findings.first { $0.id == "token.file" }?.evidence ?? []
+        #expect(facts.contains(Evidence("owner", "uid 0 (root) gid 65534 (nogroup)")))
+    }
+
     @Test func permissionDeniedIsExplainedWithFsGroup() {
         let r = TokenFile.read(Sourced(Self.path, from: .flag("PATH")), fs: Self.fs(readable: false), uid: 1000, gids: [1000])
         #expect(r.readError == .permissionDenied(Self.path))
