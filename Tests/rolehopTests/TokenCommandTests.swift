@@ -122,3 +122,38 @@ struct TokenCommandTests {
         #expect(!untrusted.stdout.contains(signature) && !r.stdout.contains(signature))
     }
 }
+
+/// `rolehop token` on the scenarios' laid-out pods (scripts/scenario.py mints their tokens with its own key).
+@Suite("rolehop token on scenarios (binary)")
+struct TokenScenarioTests {
+    // The failing token findings each scenario was written to show; the rest have a healthy token.
+    @Test(arguments: [
+        ("reference-chained", [String]()), ("reference-oidc-in-b", []), ("expired-token", ["token.expired"]),
+        ("wrong-audience", ["token.audience"]), ("sub-namespace-typo", []), ("irsa-env-missing", []),
+    ])
+    func tokenFindings(scenario: String, failing: [String]) async throws {
+        let out = TemporaryDirectory()
+        defer { out.remove() }
+        let now = "1795951800"  // 2026-11-29T11:30:00Z
+        let prep = try await ProcessRunner.runAsync([RepoPaths.python, RepoPaths.root + "/scripts/scenario.py", "prepare",
+                                                     scenario, "--out", out.path, "--now", now])
+        #expect(prep.exitCode == 0, "\(prep.stderr)")
+        let layout = try JSONParser.parse(prep.stdout).value
+        let rootfs = try #require(layout["rootfs"]?.stringValue)
+        let jwks = try #require(layout["jwks"]?.stringValue)
+        var env: [String: String] = [:]
+        for name in ["AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_REGION"] {
+            if let v = layout["env"]?[name]?.stringValue { env[name] = v }
+        }
+        let home = TemporaryDirectory()
+        defer { home.remove() }
+        let r = try await ProcessRunner.rolehop(
+            ["token", "--root", rootfs, "--jwks", jwks, "--now", "2026-11-29T11:30:00Z", "--output", "json"],
+            environment: ProcessRunner.cleanEnvironment(home: home.path, extra: env))
+        #expect(r.exitCode == (failing.isEmpty ? 0 : 1), "\(r.stdout)\(r.stderr)")
+        let findings = try JSONParser.parse(r.stdout).value["findings"]?.arrayValue ?? []
+        let fails = findings.filter { $0["severity"] == "fail" }.compactMap { $0["id"]?.stringValue }
+        #expect(fails == failing)
+        #expect(findings.contains { $0["id"] == "token.signature" && $0["severity"] == "ok" })
+    }
+}

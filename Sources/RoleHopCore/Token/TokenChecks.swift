@@ -79,7 +79,9 @@ public enum TokenChecks {
         let nowEvidence = Evidence("now", date(now))
         var fileEvidence: [Evidence] = []
         if let m = fileModified {
-            fileEvidence.append(Evidence("file modified", "\(date(m)) (\(UTCTime.humanDuration(now.timeIntervalSince(m))) ago)"))
+            let age = now.timeIntervalSince(m)
+            let rel = age >= 0 ? "\(UTCTime.humanDuration(age)) ago" : "\(UTCTime.humanDuration(age)) after now: clocks disagree"
+            fileEvidence.append(Evidence("file modified", "\(date(m)) (\(rel))"))
         }
         if let exp = c.exp {
             let left = exp.timeIntervalSince(now)

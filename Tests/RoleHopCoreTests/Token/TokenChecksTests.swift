@@ -73,6 +73,13 @@ struct TokenChecksTests {
         #expect(f?.evidence.contains { $0.label == "file modified" && $0.value.hasSuffix("(2h ago)") } == true)
     }
 
+    @Test func fileModifiedAfterNowSaysClocksDisagree() throws {
+        let token = try WebIdentityToken.decode(TokenTestData.text("expired"))
+        let f = TokenChecks.run(token, now: TokenTestData.now, fileModified: TokenTestData.now.addingTimeInterval(90))
+            .first { $0.id == "token.expired" }
+        #expect(f?.evidence.contains { $0.label == "file modified" && $0.value.hasSuffix("(1m 30s after now: clocks disagree)") } == true)
+    }
+
     @Test func otherAudienceIsMeasuredAgainstTheConfiguredOne() throws {
         let token = try WebIdentityToken.decode(TokenTestData.text("valid-rs256"))
         #expect(TokenChecks.run(token, now: TokenTestData.now, expectedAudience: "vault").map(\.id).contains("token.audience"))
