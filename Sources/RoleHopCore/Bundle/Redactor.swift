@@ -151,7 +151,7 @@ public enum Redactor {
         var notes: [Note] = []
         var lineNumber = 0
         var underSecretKey = false
-        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for raw in splitLines(text) {
             lineNumber += 1
             if lineNumber > 1 { out += "\n" }
             var line = raw
@@ -493,8 +493,8 @@ public enum Redactor {
         for (name, value) in redactHeaders(request.headers) { lines.append("> \(name): \(value)") }
         if !request.body.isEmpty {
             lines.append(">")
-            lines.append(contentsOf: redactBody(request.body, contentType: request.header("Content-Type"))
-                .split(separator: "\n", omittingEmptySubsequences: false).map { "> " + $0 })
+            lines.append(contentsOf: splitLines(redactBody(request.body, contentType: request.header("Content-Type")))
+                .map { "> " + $0 })
         }
         lines.append("")
         if let response {
@@ -502,8 +502,8 @@ public enum Redactor {
             for (name, value) in redactHeaders(response.headers) { lines.append("< \(name): \(value)") }
             if !response.body.isEmpty {
                 lines.append("<")
-                lines.append(contentsOf: redactBody(response.body, contentType: response.header("Content-Type"))
-                    .split(separator: "\n", omittingEmptySubsequences: false).map { "< " + $0 })
+                lines.append(contentsOf: splitLines(redactBody(response.body, contentType: response.header("Content-Type")))
+                    .map { "< " + $0 })
             }
             let t = response.timings
             lines.append("")
@@ -639,6 +639,12 @@ public enum Redactor {
     public static func scrub(_ text: String, secrets: [String]) -> String {
         Scrubber(secrets: secrets).scrub(text)
     }
+}
+
+/// Lines split at every LF, CR kept at the end of the line. (`String.split(separator: "\n")` would not split
+/// a CRLF file at all: "\r\n" is one Character.)
+func splitLines(_ text: String) -> [Substring] {
+    text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { Substring($0) }
 }
 
 /// Spaces and tabs trimmed from both ends.
