@@ -114,10 +114,11 @@ public enum BundleWriter {
         }
 
         // Create the temporary file next to the target, so the final rename never crosses file systems.
+        let folderPrefix = path.lastIndex(of: "/").map { String(path[...$0]) } ?? ""
         var temp = ""
         var fd: Int32 = -1
         for _ in 0..<8 {
-            temp = (directory == "." && !path.hasPrefix("./") ? "" : directory + "/") + "." + base + ".tmp-"
+            temp = folderPrefix + "." + base + ".tmp-"
                 + String(UInt64.random(in: 0...UInt64.max), radix: 16)
             fd = system.createExclusive(temp, mode: 0o600)
             if fd != -EEXIST { break }

@@ -19,10 +19,10 @@ public enum Gzip {
         defer { deflateEnd(&stream) }
         let bound = Int(deflateBound(&stream, uLong(bytes.count)))
         var out = [UInt8](repeating: 0, count: bound)
-        var input = bytes
-        let result: Int32 = input.withUnsafeMutableBufferPointer { inBuf in
+        let result: Int32 = bytes.withUnsafeBufferPointer { inBuf in
             out.withUnsafeMutableBufferPointer { outBuf in
-                stream.next_in = inBuf.baseAddress
+                // zlib's next_in is not const-qualified (without ZLIB_CONST) but zlib never writes through it.
+                stream.next_in = UnsafeMutablePointer(mutating: inBuf.baseAddress)
                 stream.avail_in = uInt(inBuf.count)
                 stream.next_out = outBuf.baseAddress
                 stream.avail_out = uInt(outBuf.count)
@@ -47,11 +47,10 @@ public enum Gzip {
         out.reserveCapacity(min(limit, max(bytes.count * 4, 4096)))
         let chunkSize = 64 * 1024
         var chunk = [UInt8](repeating: 0, count: chunkSize)
-        var input = bytes
         var finished = false
         var failure: BundleError?
-        input.withUnsafeMutableBufferPointer { inBuf in
-            stream.next_in = inBuf.baseAddress
+        bytes.withUnsafeBufferPointer { inBuf in
+            stream.next_in = UnsafeMutablePointer(mutating: inBuf.baseAddress)
             stream.avail_in = uInt(inBuf.count)
             while !finished {
                 let (result, produced): (Int32, Int) = chunk.withUnsafeMutableBufferPointer { outBuf in

@@ -212,3 +212,37 @@ struct BundleWriterTests {
         }
     }
 }
+
+@Suite("Bundle writer paths")
+struct BundleWriterPathTests {
+    /// Records every path the writer touches, to check where the temporary file goes.
+    final class Recorder: BundleOutputSystem, @unchecked Sendable {
+        var created: [String] = []
+        let real = PosixOutputSystem()
+        func createExclusive(_ path: String, mode: UInt32) -> Int32 {
+            created.append(path)
+            return real.createExclusive(path, mode: mode)
+        }
+        func write(_ fd: Int32, _ bytes: ArraySlice<UInt8>) -> Int { real.write(fd, bytes) }
+        func setMode(_ fd: Int32, _ mode: UInt32) -> Int32 { real.setMode(fd, mode) }
+        func sync(_ fd: Int32) -> Int32 { real.sync(fd) }
+        func close(_ fd: Int32) -> Int32 { real.close(fd) }
+        func link(_ from: String, _ to: String) -> Int32 { real.link(from, to) }
+        func rename(_ from: String, _ to: String) -> Int32 { real.rename(from, to) }
+        func unlink(_ path: String) -> Int32 { real.unlink(path) }
+        func exists(_ path: String) -> Bool { real.exists(path) }
+        func isDirectory(_ path: String) -> Bool { real.isDirectory(path) }
+        func syncDirectory(_ path: String) { real.syncDirectory(path) }
+    }
+
+    @Test func theTemporaryFileIsAHiddenSiblingOfTheTarget() throws {
+        let dir = TemporaryDirectory(prefix: "rolehop-bw")
+        defer { dir.remove() }
+        let recorder = Recorder()
+        try BundleWriter.write(contents: sampleContents(), to: dir.path + "/b.tar.gz", force: false, now: bundleTime,
+                               system: recorder)
+        #expect(recorder.created.count == 1)
+        #expect(recorder.created.first?.hasPrefix(dir.path + "/.b.tar.gz.tmp-") == true)
+        #expect(LocalFileSystem().list(dir.path) == ["b.tar.gz"])
+    }
+}
