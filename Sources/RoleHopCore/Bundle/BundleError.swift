@@ -64,13 +64,27 @@ public struct BundleError: Error, Sendable, Hashable, CustomStringConvertible {
         var parts: [String] = []
         if let path { parts.append(path) }
         var location: [String] = []
-        if let entry { location.append("entry '\(entry)'") }
+        // Entry names come from the archive: escape control characters so a hostile name cannot drive the terminal.
+        if let entry { location.append("entry '\(BundleError.printable(entry))'") }
         if let offset {
             location.append(space == .file ? "at byte \(offset) of the file" : "at byte \(offset) of the tar stream")
         }
         if !location.isEmpty { parts.append(location.joined(separator: " ")) }
         parts.append(message)
         return parts.joined(separator: ": ")
+    }
+
+    /// `text` with control characters written as `\u{1B}`.
+    static func printable(_ text: String) -> String {
+        var out = ""
+        for u in text.unicodeScalars {
+            if u.value < 0x20 || (u.value >= 0x7F && u.value < 0xA0) {
+                out += "\\u{" + String(u.value, radix: 16, uppercase: true) + "}"
+            } else {
+                out.unicodeScalars.append(u)
+            }
+        }
+        return out
     }
 
     /// The same error, naming the bundle file it came from.

@@ -295,6 +295,9 @@ public enum TarGz {
         if name.hasPrefix("/") { return "absolute paths are not allowed in a bundle" }
         if name.utf8.contains(0) { return "the name contains a NUL byte" }
         if name.contains("\\") { return "backslashes are not allowed in entry names" }
+        if name.unicodeScalars.contains(where: { $0.value < 0x20 || ($0.value >= 0x7F && $0.value < 0xA0) }) {
+            return "control characters are not allowed in entry names"
+        }
         for component in name.split(separator: "/", omittingEmptySubsequences: false) {
             if component == ".." { return "'..' path components are not allowed in a bundle (path traversal)" }
             if component.isEmpty || component == "." { return "empty or '.' path components are not allowed" }

@@ -68,6 +68,8 @@ write("chardev.tar.gz", gz(tar_bytes(good() + [member("dev/null", kind=tarfile.C
 write("fifo.tar.gz", gz(tar_bytes(good() + [member("pipe", kind=tarfile.FIFOTYPE)])))
 # A pax header (Python's default format writes one for a long name).
 write("pax.tar.gz", gz(tar_bytes(good() + [member("x" * 120, b"x")], fmt=tarfile.PAX_FORMAT)))
+# A name that would drive the terminal if printed raw (clear screen, set title).
+write("escape-name.tar.gz", gz(tar_bytes(good() + [member("x\x1b[2J\x1b]0;owned\x07", b"x")])))
 # Duplicate names.
 write("duplicate.tar.gz", gz(tar_bytes(good() + [member("report.json", report)])))
 # An unknown schema version.

@@ -59,6 +59,7 @@ struct TarGzTests {
     @Test(arguments: [
         ("../evil", BundleError.Kind.invalidName), ("/etc/passwd", .invalidName), ("a/../b", .invalidName),
         ("a//b", .invalidName), ("", .invalidName), (String(repeating: "n", count: 101), .invalidName),
+        ("a\u{1B}[2Jb", .invalidName), ("dir\\file", .invalidName),
     ])
     func writerRefusesUnsafeOrUnstorableNames(name: String, kind: BundleError.Kind) {
         let e = bundleError { _ = try TarGz.write([TarGz.Entry(name: name, text: "x")], mtime: 0) }
@@ -97,6 +98,14 @@ struct TarGzTests {
         #expect(e?.entry == entry)
         #expect(e?.offset != nil)
         #expect(e?.description.contains(entry) == true)
+    }
+
+    @Test func aHostileNameCannotReachTheTerminal() throws {
+        let e = bundleError { _ = try TarGz.read(try dataBytes("bundle/escape-name.tar.gz")) }
+        #expect(e?.kind == .unsafeEntry)
+        #expect(e?.message.contains("control characters") == true)
+        #expect(e?.description.contains("\u{1B}") == false)
+        #expect(e?.description.contains("x\\u{1B}[2J") == true)
     }
 
     @Test func refusesPaxHeaders() throws {
