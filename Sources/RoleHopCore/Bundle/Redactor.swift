@@ -8,11 +8,16 @@ public enum Redactor {
 
     // MARK: What a secret looks like
 
-    /// Whether a value has the shape of a secret: a 40-character base64 secret access key, a long base64 session
-    /// token, or a JWT. Used where the name alone does not tell (unknown ini keys, environment values).
+    /// Whether a value has the shape of a secret: a 40-character mixed-case base64 secret access key, a long
+    /// base64 session token, or a JWT. Used where the name alone does not tell (unknown ini keys, environment values).
     public static func looksLikeSecret(_ value: String) -> Bool {
         let v = value.utf8
-        if v.count == 40, v.allSatisfy(isBase64Byte) { return true }
+        // Secret keys are mixed-case base64; a 40-digit lowercase hex string (a SHA-1 thumbprint) is not one.
+        if v.count == 40, v.allSatisfy(isBase64Byte), v.contains(where: { $0 >= 0x41 && $0 <= 0x5A }),
+           v.contains(where: { $0 >= 0x61 && $0 <= 0x7A })
+        {
+            return true
+        }
         if v.count >= 64, v.allSatisfy({ isBase64Byte($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") }) {
             return true
         }

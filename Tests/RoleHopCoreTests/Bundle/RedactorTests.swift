@@ -116,6 +116,20 @@ struct INIRedactionTests {
     }
 }
 
+@Suite("Redactor: secret shapes")
+struct SecretShapeTests {
+    @Test(arguments: [
+        (Canary.secretKey, true), (Canary.sessionToken, true), (Canary.rawToken, true),
+        ("9e99a48a9960b14926bb7f3b02e22da2b0ab7280", false),  // an OIDC thumbprint
+        ("arn:aws:iam::111122223333:role/account-a-role", false), ("us-east-1", false),
+        ("/var/run/secrets/eks.amazonaws.com/serviceaccount/token", false),
+        (String(repeating: "a", count: 40), false), ("", false),
+    ])
+    func looksLikeSecret(value: String, expected: Bool) {
+        #expect(Redactor.looksLikeSecret(value) == expected)
+    }
+}
+
 @Suite("Redactor: environment")
 struct EnvironmentRedactionTests {
     static let environment = Environment([
