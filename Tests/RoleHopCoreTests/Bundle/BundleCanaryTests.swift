@@ -18,22 +18,22 @@ enum ReferenceBundle {
         web_identity_token_file = /var/run/secrets/eks.amazonaws.com/serviceaccount/token
         role_arn=arn:aws:iam::111122223333:role/account-a-role
         [profile with_process]
-        credential_process = /usr/local/bin/creds --secret \(Canary.processSecret)
+        credential_process = /usr/local/bin/creds --secret \(BundleCanaries.processSecret)
 
         """
 
     static let credentials = """
         [ci]
-        aws_access_key_id = \(Canary.accessKeyId)
-        aws_secret_access_key = \(Canary.secretKey)
+        aws_access_key_id = \(BundleCanaries.accessKeyId)
+        aws_secret_access_key = \(BundleCanaries.secretKey)
 
         """
 
     static let environment = Environment([
         "AWS_ROLE_ARN": "arn:aws:iam::111122223333:role/account-a-role",
         "AWS_WEB_IDENTITY_TOKEN_FILE": "/var/run/secrets/eks.amazonaws.com/serviceaccount/token",
-        "AWS_REGION": "us-east-1", "AWS_PROFILE": "account_b_role", "AWS_SESSION_TOKEN": Canary.envSessionToken,
-        "HTTPS_PROXY": "http://u:\(Canary.proxyPassword)@proxy:3128", "HOSTNAME": "app-abc", "TERM": "xterm",
+        "AWS_REGION": "us-east-1", "AWS_PROFILE": "account_b_role", "AWS_SESSION_TOKEN": BundleCanaries.envSessionToken,
+        "HTTPS_PROXY": "http://u:\(BundleCanaries.proxyPassword)@proxy:3128", "HOSTNAME": "app-abc", "TERM": "xterm",
     ])
 
     static func trust(_ principal: String, _ action: String) -> JSONValue {
@@ -45,8 +45,8 @@ enum ReferenceBundle {
 
     /// `credential_process` output, as a hop transcript of a process credential source would show it.
     static let processOutput = """
-        {"Version": 1, "AccessKeyId": "\(Canary.accessKeyId)", "SecretAccessKey": "\(Canary.processSecret)",
-         "SessionToken": "\(Canary.processToken)", "Expiration": "2026-11-29T12:04:29Z"}
+        {"Version": 1, "AccessKeyId": "\(BundleCanaries.accessKeyId)", "SecretAccessKey": "\(BundleCanaries.processSecret)",
+         "SessionToken": "\(BundleCanaries.processToken)", "Expiration": "2026-11-29T12:04:29Z"}
         """
 
     static func hopTranscript(hop: Int, attempt: Int, status: Int) -> String {
@@ -54,11 +54,11 @@ enum ReferenceBundle {
             method: "POST", url: "https://sts.us-east-1.amazonaws.com/",
             headers: [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8"),
                       ("X-Amz-Date", "20261129T110429Z"),
-                      ("Authorization", "AWS4-HMAC-SHA256 Credential=\(Canary.hopAccessKeyId)/20261129/us-east-1/sts/aws4_request, SignedHeaders=host;x-amz-date, Signature=\(String(repeating: "0f", count: 32))"),
-                      ("X-Amz-Security-Token", Canary.hopToken)],
+                      ("Authorization", "AWS4-HMAC-SHA256 Credential=\(BundleCanaries.hopAccessKeyId)/20261129/us-east-1/sts/aws4_request, SignedHeaders=host;x-amz-date, Signature=\(String(repeating: "0f", count: 32))"),
+                      ("X-Amz-Security-Token", BundleCanaries.hopToken)],
             body: Array((hop == 1
-                ? "Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A111122223333%3Arole%2Faccount-a-role&RoleSessionName=rolehop&WebIdentityToken=\(Canary.rawToken)"
-                : "Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A444455556666%3Arole%2Faccount-b-role&RoleSessionName=rolehop&TokenCode=\(Canary.mfaCode)").utf8))
+                ? "Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A111122223333%3Arole%2Faccount-a-role&RoleSessionName=rolehop&WebIdentityToken=\(BundleCanaries.rawToken)"
+                : "Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A444455556666%3Arole%2Faccount-b-role&RoleSessionName=rolehop&TokenCode=\(BundleCanaries.mfaCode)").utf8))
         let body = status == 200 ? HTTPRedactionTests.stsResponse
             : "<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error></ErrorResponse>"
         let response = HTTPResponse(status: status, headers: [("Content-Type", "text/xml"), ("x-amzn-RequestId", "c6104cbe")],
@@ -73,7 +73,7 @@ enum ReferenceBundle {
             ("hops", .array((1...2).map { n in .object([
                 ("index", .number(Double(n))), ("kind", n == 1 ? "AssumeRoleWithWebIdentity" : "AssumeRole"),
                 ("roleArn", n == 1 ? "arn:aws:iam::111122223333:role/account-a-role" : "arn:aws:iam::444455556666:role/account-b-role"),
-                ("accessKeyId", .string(Redaction.maskAccessKeyId(Canary.hopAccessKeyId))),
+                ("accessKeyId", .string(Redaction.maskAccessKeyId(BundleCanaries.hopAccessKeyId))),
                 ("attempts", .array([.object([("status", 200), ("ms", 91)])])),
             ]) })),
             ("findings", .array((0..<24).map { i in .object([
@@ -90,7 +90,7 @@ enum ReferenceBundle {
         var c = BundleContents(
             manifest: BundleManifest.collect(fileSystem: BundleManifestTests.pod, environment: environment, now: bundleTime,
                                              uid: 1000, gid: 1000),
-            secrets: Canary.held)
+            secrets: BundleCanaries.held)
         c.add(BundleFile(name: BundleLayout.reportJSON, json: report))
         let warnings = String(repeating: "WARN trust.condition-empty: any service account can take account-a-role\n", count: 40)
         let processLine = "process output seen: " + Redactor.redactJSONBody(processOutput) + "\n"
@@ -112,8 +112,8 @@ enum ReferenceBundle {
         c.add(BundleFile(name: BundleLayout.hopEntry(hop: 2, attempt: 1), text: hopTranscript(hop: 2, attempt: 1, status: 400)))
         c.add(BundleFile(name: BundleLayout.hopEntry(hop: 2, attempt: 2), text: hopTranscript(hop: 2, attempt: 2, status: 200)))
         // A careless file: secrets the per-format rules never saw, which only the scrubber catches.
-        c.add(BundleFile(name: "notes.txt", text: "held: \(Canary.secretKey) \(Canary.hopSecret) \(Canary.hopToken) "
-                         + "\(Canary.envSessionToken) \(Canary.containerToken) \(Canary.rawToken)\n"))
+        c.add(BundleFile(name: "notes.txt", text: "held: \(BundleCanaries.secretKey) \(BundleCanaries.hopSecret) \(BundleCanaries.hopToken) "
+                         + "\(BundleCanaries.envSessionToken) \(BundleCanaries.containerToken) \(BundleCanaries.rawToken)\n"))
         return c
     }
 }
@@ -129,14 +129,14 @@ struct BundleCanaryTests {
         // 1. The whole decompressed stream, headers included, decompressed by the system gzip.
         let raw = try await ProcessRunner.runAsync(["gzip", "-dc", path])
         #expect(raw.stdout.count > 10_000)
-        #expect(Canary.leaks(in: raw.stdout).isEmpty, "\(Canary.leaks(in: raw.stdout))")
-        #expect(Canary.leaks(in: raw.stderr).isEmpty)
+        #expect(BundleCanaries.leaks(in: raw.stdout).isEmpty, "\(BundleCanaries.leaks(in: raw.stdout))")
+        #expect(BundleCanaries.leaks(in: raw.stderr).isEmpty)
 
         // 2. Every file the system tar extracts, searched by grep (an independent search).
         mkdir(dir.path + "/x", 0o700)
         let x = try await ProcessRunner.runAsync(["tar", "xzf", path, "-C", dir.path + "/x"])
         #expect(x.exitCode == 0, "\(x.stderr)")
-        for canary in Canary.all + ["CANARYEXAMPLE"] {
+        for canary in BundleCanaries.all + ["CANARYEXAMPLE"] {
             let g = try await ProcessRunner.runAsync(["grep", "-rlF", "--", canary, dir.path + "/x"])
             #expect(g.exitCode == 1, "canary \(canary) found in \(g.stdout)")
         }
@@ -145,7 +145,7 @@ struct BundleCanaryTests {
         let opened = try BundleReader.open(path: path)
         for name in opened.names {
             let text = opened.text(name) ?? ""
-            #expect(Canary.leaks(in: text).isEmpty, "\(name): \(Canary.leaks(in: text))")
+            #expect(BundleCanaries.leaks(in: text).isEmpty, "\(name): \(BundleCanaries.leaks(in: text))")
         }
 
         // Access key ids survive only as their last 4 characters.

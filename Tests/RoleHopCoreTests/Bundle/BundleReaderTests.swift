@@ -66,7 +66,7 @@ struct BundleManifestTests {
 @Suite("Bundle reader")
 struct BundleReaderTests {
     @Test func readsABundleWrittenByPython() throws {
-        let b = try BundleReader.open(bytes: try dataBytes("bundle/python-bundle.tar.gz"))
+        let b = try BundleReader.open(bytes: try bundleData("bundle/python-bundle.tar.gz"))
         #expect(b.names == ["manifest.json", "report.json"])
         #expect(try b.json("report.json") == .object([("ok", true)]))
         #expect(b.manifest.term == "xterm")

@@ -57,7 +57,7 @@ struct FaultyOutput: BundleOutputSystem {
     func syncDirectory(_ path: String) { real.syncDirectory(path) }
 }
 
-func modeOf(_ path: String) -> UInt32? { LocalFileSystem().info(path)?.mode }
+func bundleFileMode(_ path: String) -> UInt32? { LocalFileSystem().info(path)?.mode }
 
 @Suite("Bundle writer")
 struct BundleWriterTests {
@@ -68,7 +68,7 @@ struct BundleWriterTests {
         defer { umask(old) }
         let path = dir.path + "/b.tar.gz"
         let written = try BundleWriter.write(contents: sampleContents(), to: path, force: false, now: bundleTime)
-        #expect(modeOf(path) == 0o600)
+        #expect(bundleFileMode(path) == 0o600)
         #expect(LocalFileSystem().list(dir.path) == ["b.tar.gz"])
         #expect(written.entries.map(\.name) == ["manifest.json", "report.txt", "report.json"])
         #expect(LocalFileSystem().info(path)?.size == written.size)
@@ -105,7 +105,7 @@ struct BundleWriterTests {
         defer { dir.remove() }
         let path = dir.write("b.tar.gz", "old\n", mode: 0o644)
         try BundleWriter.write(contents: sampleContents(), to: path, force: true, now: bundleTime)
-        #expect(modeOf(path) == 0o600)
+        #expect(bundleFileMode(path) == 0o600)
         #expect(try BundleReader.open(path: path).manifest.schemaVersion == 1)
         #expect(LocalFileSystem().list(dir.path) == ["b.tar.gz"])
     }
@@ -129,7 +129,7 @@ struct BundleWriterTests {
         try BundleWriter.write(contents: sampleContents(), to: path, force: false, now: bundleTime,
                                system: FaultyOutput(failLink: EPERM))
         #expect(LocalFileSystem().list(dir.path) == ["b.tar.gz"])
-        #expect(modeOf(path) == 0o600)
+        #expect(bundleFileMode(path) == 0o600)
     }
 
     /// Simulated failures at every step: a clear error naming the path, and the directory as it was.
@@ -192,7 +192,7 @@ struct BundleWriterTests {
         try withTmpfs("size=16k") { mount in
             var contents = sampleContents()
             // Incompressible bytes, so the archive is larger than the 16 KiB file system.
-            var rng = SplitMix(seed: 7)
+            var rng = BundleRNG(seed: 7)
             contents.add(BundleFile(name: "noise", bytes: (0..<100_000).map { _ in UInt8(truncatingIfNeeded: rng.next()) }))
             let path = mount + "/b.tar.gz"
             let e = bundleError { try BundleWriter.write(contents: contents, to: path, force: false, now: bundleTime) }

@@ -1,8 +1,8 @@
 import RoleHopCore
 import Testing
 
-/// Canary values: each contains CANARY so a search of any output finds a leak whatever the rule that missed it.
-enum Canary {
+/// BundleCanaries values: each contains CANARY so a search of any output finds a leak whatever the rule that missed it.
+enum BundleCanaries {
     static let secretKey = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYCANARYKEY1"  // 40 characters, base64-ish
     static let sessionToken = "IQoJb3JpZ2luX2VjEXAMPLECANARYSESSIONTOKEN" + String(repeating: "Zm9vYmFy", count: 30)
     static let envSessionToken = "FwoGZXIvYXdzEXAMPLECANARYENVTOKEN" + String(repeating: "QUJD", count: 40)
@@ -36,7 +36,7 @@ enum Canary {
 }
 
 /// Lines at every LF (a CRLF is one Character, so `String.split` would not split it).
-func lines(_ text: String) -> [String] {
+func scalarLines(_ text: String) -> [String] {
     text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { String(String.UnicodeScalarView($0)) }
 }
 
@@ -45,34 +45,34 @@ struct INIRedactionTests {
     static let credentials = """
         # static keys for the CI user
         [default]
-        aws_access_key_id = \(Canary.accessKeyId)
-        aws_secret_access_key=\(Canary.secretKey)
-        aws_session_token = \(Canary.sessionToken)
+        aws_access_key_id = \(BundleCanaries.accessKeyId)
+        aws_secret_access_key=\(BundleCanaries.secretKey)
+        aws_session_token = \(BundleCanaries.sessionToken)
 
         [legacy]
-        aws_security_token = \(Canary.sessionToken)
-        AWS_Secret_Access_Key =   \(Canary.secretKey)   \r
-        mystery_setting = \(Canary.secretKey)
+        aws_security_token = \(BundleCanaries.sessionToken)
+        AWS_Secret_Access_Key =   \(BundleCanaries.secretKey)   \r
+        mystery_setting = \(BundleCanaries.secretKey)
         empty_secret =
         aws_secret_access_key =
         [process]
-        credential_process = /usr/local/bin/get-creds --profile ci --secret-key \(Canary.processSecret) --token=\(Canary.processToken)
+        credential_process = /usr/local/bin/get-creds --profile ci --secret-key \(BundleCanaries.processSecret) --token=\(BundleCanaries.processToken)
         region = eu-west-1
         web_identity_token_file = /var/run/secrets/eks.amazonaws.com/serviceaccount/token
         role_arn = arn:aws:iam::111122223333:role/account-a-role
         s3 =
-          aws_session_token = \(Canary.sessionToken)
+          aws_session_token = \(BundleCanaries.sessionToken)
         [continued]
         aws_session_token =
-          \(Canary.sessionToken)
+          \(BundleCanaries.sessionToken)
         """
 
     @Test func keepsEveryLineAndNoSecret() {
         let r = Redactor.redactINI(Self.credentials)
-        let inLines = lines(Self.credentials)
-        let outLines = lines(r.text)
+        let inLines = scalarLines(Self.credentials)
+        let outLines = scalarLines(r.text)
         #expect(outLines.count == inLines.count)
-        #expect(Canary.leaks(in: r.text).isEmpty, "\(r.text)")
+        #expect(BundleCanaries.leaks(in: r.text).isEmpty, "\(r.text)")
         // Section headers, comments and harmless settings are untouched, at their line numbers.
         for (i, line) in inLines.enumerated() where line.hasPrefix("[") || line.hasPrefix("#") || line.contains("region")
             || line.contains("role_arn") || line.contains("web_identity_token_file") || line.isEmpty
@@ -89,7 +89,7 @@ struct INIRedactionTests {
         (19, "  aws_session_token = ****"), (22, "  ****"),
     ])
     func redactsLine(number: Int, expected: String) throws {
-        let out = lines(Redactor.redactINI(Self.credentials).text)
+        let out = scalarLines(Redactor.redactINI(Self.credentials).text)
         try #require(out.count == 22)
         #expect(out[number - 1] == expected)
     }
@@ -119,7 +119,7 @@ struct INIRedactionTests {
 @Suite("Redactor: secret shapes")
 struct SecretShapeTests {
     @Test(arguments: [
-        (Canary.secretKey, true), (Canary.sessionToken, true), (Canary.rawToken, true),
+        (BundleCanaries.secretKey, true), (BundleCanaries.sessionToken, true), (BundleCanaries.rawToken, true),
         ("9e99a48a9960b14926bb7f3b02e22da2b0ab7280", false),  // an OIDC thumbprint
         ("arn:aws:iam::111122223333:role/account-a-role", false), ("us-east-1", false),
         ("/var/run/secrets/eks.amazonaws.com/serviceaccount/token", false),
@@ -133,18 +133,18 @@ struct SecretShapeTests {
 @Suite("Redactor: environment")
 struct EnvironmentRedactionTests {
     static let environment = Environment([
-        "AWS_ACCESS_KEY_ID": Canary.accessKeyId,
-        "AWS_SECRET_ACCESS_KEY": Canary.secretKey,
-        "AWS_SESSION_TOKEN": Canary.envSessionToken,
-        "AWS_SECURITY_TOKEN": Canary.envSessionToken,
-        "AWS_CONTAINER_AUTHORIZATION_TOKEN": Canary.containerToken,
+        "AWS_ACCESS_KEY_ID": BundleCanaries.accessKeyId,
+        "AWS_SECRET_ACCESS_KEY": BundleCanaries.secretKey,
+        "AWS_SESSION_TOKEN": BundleCanaries.envSessionToken,
+        "AWS_SECURITY_TOKEN": BundleCanaries.envSessionToken,
+        "AWS_CONTAINER_AUTHORIZATION_TOKEN": BundleCanaries.containerToken,
         "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": "/var/run/secrets/pods.eks.amazonaws.com/serviceaccount/eks-pod-identity-token",
         "AWS_ROLE_ARN": "arn:aws:iam::111122223333:role/account-a-role",
         "AWS_WEB_IDENTITY_TOKEN_FILE": "/var/run/secrets/eks.amazonaws.com/serviceaccount/token",
         "AWS_REGION": "us-east-1",
-        "AWS_SOME_NEW_SETTING": Canary.secretKey,
-        "HTTPS_PROXY": "http://proxyuser:\(Canary.proxyPassword)@proxy.internal:3128",
-        "http_proxy": "proxyuser:\(Canary.proxyPassword)@proxy.internal:3128",
+        "AWS_SOME_NEW_SETTING": BundleCanaries.secretKey,
+        "HTTPS_PROXY": "http://proxyuser:\(BundleCanaries.proxyPassword)@proxy.internal:3128",
+        "http_proxy": "proxyuser:\(BundleCanaries.proxyPassword)@proxy.internal:3128",
         "NO_PROXY": "169.254.169.254,.svc",
         "KUBERNETES_SERVICE_HOST": "10.100.0.1",
         "HOSTNAME": "app-7d9f-abcde",
@@ -177,7 +177,7 @@ struct EnvironmentRedactionTests {
 
     @Test func jsonHasNoCanary() {
         let json = Redactor.environmentJSON(Self.environment).serialized(pretty: true)
-        #expect(Canary.leaks(in: json).isEmpty)
+        #expect(BundleCanaries.leaks(in: json).isEmpty)
         #expect(!json.contains("CANARYdbpass"))
     }
 
@@ -196,16 +196,16 @@ struct EnvironmentRedactionTests {
 struct HTTPRedactionTests {
     @Test func masksSecretHeaders() {
         let headers: [(String, String)] = [
-            ("Authorization", "AWS4-HMAC-SHA256 Credential=\(Canary.hopAccessKeyId)/20261129/us-east-1/sts/aws4_request, "
+            ("Authorization", "AWS4-HMAC-SHA256 Credential=\(BundleCanaries.hopAccessKeyId)/20261129/us-east-1/sts/aws4_request, "
                 + "SignedHeaders=content-type;host;x-amz-date;x-amz-security-token, Signature=\(String(repeating: "ab", count: 32))"),
-            ("X-Amz-Security-Token", Canary.sessionToken), ("Cookie", Canary.cookie),
-            ("X-Aws-Ec2-Metadata-Token", Canary.containerToken), ("Proxy-Authorization", "Basic \(Canary.containerToken)"),
-            ("X-Custom-Secret", Canary.hopSecret), ("Content-Type", "application/x-www-form-urlencoded"),
+            ("X-Amz-Security-Token", BundleCanaries.sessionToken), ("Cookie", BundleCanaries.cookie),
+            ("X-Aws-Ec2-Metadata-Token", BundleCanaries.containerToken), ("Proxy-Authorization", "Basic \(BundleCanaries.containerToken)"),
+            ("X-Custom-Secret", BundleCanaries.hopSecret), ("Content-Type", "application/x-www-form-urlencoded"),
             ("Host", "sts.us-east-1.amazonaws.com"),
         ]
         let out = Redactor.redactHeaders(headers)
         let text = out.map { "\($0.0): \($0.1)" }.joined(separator: "\n")
-        #expect(Canary.leaks(in: text).isEmpty, "\(text)")
+        #expect(BundleCanaries.leaks(in: text).isEmpty, "\(text)")
         #expect(out.map(\.0) == headers.map(\.0))
         #expect(out[0].1 == "AWS4-HMAC-SHA256 Credential=****WXYZ/20261129/us-east-1/sts/aws4_request, "
             + "SignedHeaders=content-type;host;x-amz-date;x-amz-security-token, Signature=****")
@@ -216,10 +216,10 @@ struct HTTPRedactionTests {
 
     @Test func masksFormParametersButKeepsThem() {
         let body = "Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A111122223333%3Arole%2Fa"
-            + "&RoleSessionName=s&WebIdentityToken=\(Canary.rawToken)&TokenCode=\(Canary.mfaCode)"
-            + "&SerialNumber=arn%3Aaws%3Aiam%3A%3A1%3Amfa%2Fu&X-Amz-Security-Token=\(Canary.sessionToken)&Client%53ecret=\(Canary.hopSecret)"
+            + "&RoleSessionName=s&WebIdentityToken=\(BundleCanaries.rawToken)&TokenCode=\(BundleCanaries.mfaCode)"
+            + "&SerialNumber=arn%3Aaws%3Aiam%3A%3A1%3Amfa%2Fu&X-Amz-Security-Token=\(BundleCanaries.sessionToken)&Client%53ecret=\(BundleCanaries.hopSecret)"
         let out = Redactor.redactFormBody(body)
-        #expect(Canary.leaks(in: out).isEmpty, "\(out)")
+        #expect(BundleCanaries.leaks(in: out).isEmpty, "\(out)")
         #expect(out.contains("&WebIdentityToken=****&TokenCode=****&"))
         #expect(out.contains("Client%53ecret=****"))
         #expect(out.hasPrefix("Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=arn%3Aaws"))
@@ -234,10 +234,10 @@ struct HTTPRedactionTests {
               <Arn>arn:aws:sts::444455556666:assumed-role/account-b-role/s</Arn>
             </AssumedRoleUser>
             <Credentials>
-              <SecretAccessKey>\(Canary.hopSecret)</SecretAccessKey>
-              <SessionToken>\(Canary.hopToken)</SessionToken>
+              <SecretAccessKey>\(BundleCanaries.hopSecret)</SecretAccessKey>
+              <SessionToken>\(BundleCanaries.hopToken)</SessionToken>
               <Expiration>2026-11-29T12:04:29Z</Expiration>
-              <AccessKeyId>\(Canary.hopAccessKeyId)</AccessKeyId>
+              <AccessKeyId>\(BundleCanaries.hopAccessKeyId)</AccessKeyId>
             </Credentials>
           </AssumeRoleResult>
           <ResponseMetadata><RequestId>c6104cbe-af31-11e0-8154-cbc7ccf896c7</RequestId></ResponseMetadata>
@@ -246,7 +246,7 @@ struct HTTPRedactionTests {
 
     @Test func stripsTheCredentialsElement() {
         let out = Redactor.redactXMLBody(Self.stsResponse)
-        #expect(Canary.leaks(in: out).isEmpty, "\(out)")
+        #expect(BundleCanaries.leaks(in: out).isEmpty, "\(out)")
         #expect(out.contains("    " + Redactor.removedCredentials + "\n  </AssumeRoleResult>"))
         #expect(out.contains("<Arn>arn:aws:sts::444455556666:assumed-role/account-b-role/s</Arn>"))
         #expect(out.contains("<RequestId>c6104cbe-af31-11e0-8154-cbc7ccf896c7</RequestId>"))
@@ -256,17 +256,17 @@ struct HTTPRedactionTests {
     @Test func stripsAnUnterminatedCredentialsElement() {
         let cut = String(Self.stsResponse.prefix(while: { $0 != "E" }))  // ends inside <Credentials>
         #expect(cut.contains("<Credentials>"))
-        #expect(Canary.leaks(in: Redactor.redactXMLBody(cut)).isEmpty)
+        #expect(BundleCanaries.leaks(in: Redactor.redactXMLBody(cut)).isEmpty)
     }
 
     @Test func masksContainerCredentialsJSON() {
         let body = """
-            {"AccessKeyId": "\(Canary.hopAccessKeyId)", "SecretAccessKey" : "\(Canary.hopSecret)",
-             "Token":"\(Canary.hopToken)", "Expiration": "2026-11-29T12:04:29Z", "Version": 1,
-             "SessionToken": "\(Canary.processToken)", "nested": {"AccountId": "111122223333", "secret": "\(Canary.processSecret)"}}
+            {"AccessKeyId": "\(BundleCanaries.hopAccessKeyId)", "SecretAccessKey" : "\(BundleCanaries.hopSecret)",
+             "Token":"\(BundleCanaries.hopToken)", "Expiration": "2026-11-29T12:04:29Z", "Version": 1,
+             "SessionToken": "\(BundleCanaries.processToken)", "nested": {"AccountId": "111122223333", "secret": "\(BundleCanaries.processSecret)"}}
             """
         let out = Redactor.redactJSONBody(body)
-        #expect(Canary.leaks(in: out).isEmpty, "\(out)")
+        #expect(BundleCanaries.leaks(in: out).isEmpty, "\(out)")
         #expect(out.contains("\"AccessKeyId\": \"****WXYZ\""))
         #expect(out.contains("\"SecretAccessKey\" : \"****\""))
         #expect(out.contains("\"Token\":\"****\""))
@@ -275,15 +275,15 @@ struct HTTPRedactionTests {
     }
 
     @Test func masksMalformedJSONToo() {
-        let body = "{\"SecretAccessKey\": \"\(Canary.hopSecret)\", \"Token\": \"\(Canary.hopToken)"
-        #expect(Canary.leaks(in: Redactor.redactJSONBody(body)).isEmpty)
+        let body = "{\"SecretAccessKey\": \"\(BundleCanaries.hopSecret)\", \"Token\": \"\(BundleCanaries.hopToken)"
+        #expect(BundleCanaries.leaks(in: Redactor.redactJSONBody(body)).isEmpty)
     }
 
     @Test func masksSecretQueryParametersInURLs() {
-        let url = "https://sts.amazonaws.com/?Action=GetCallerIdentity&X-Amz-Credential=\(Canary.hopAccessKeyId)%2F20261129"
-            + "&X-Amz-Security-Token=\(Canary.sessionToken)&X-Amz-Signature=abcd"
+        let url = "https://sts.amazonaws.com/?Action=GetCallerIdentity&X-Amz-Credential=\(BundleCanaries.hopAccessKeyId)%2F20261129"
+            + "&X-Amz-Security-Token=\(BundleCanaries.sessionToken)&X-Amz-Signature=abcd"
         let out = Redactor.redactURL(url)
-        #expect(Canary.leaks(in: out).isEmpty, "\(out)")
+        #expect(BundleCanaries.leaks(in: out).isEmpty, "\(out)")
         #expect(out.contains("X-Amz-Credential=****WXYZ%2F20261129"))
         #expect(out.contains("Action=GetCallerIdentity"))
     }
@@ -292,43 +292,43 @@ struct HTTPRedactionTests {
         let request = HTTPRequest(
             method: "POST", url: "https://sts.us-east-1.amazonaws.com/",
             headers: [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8"),
-                      ("Authorization", "AWS4-HMAC-SHA256 Credential=\(Canary.hopAccessKeyId)/x, SignedHeaders=host, Signature=ff"),
-                      ("X-Amz-Security-Token", Canary.sessionToken)],
-            body: Array("Action=AssumeRoleWithWebIdentity&WebIdentityToken=\(Canary.rawToken)".utf8))
+                      ("Authorization", "AWS4-HMAC-SHA256 Credential=\(BundleCanaries.hopAccessKeyId)/x, SignedHeaders=host, Signature=ff"),
+                      ("X-Amz-Security-Token", BundleCanaries.sessionToken)],
+            body: Array("Action=AssumeRoleWithWebIdentity&WebIdentityToken=\(BundleCanaries.rawToken)".utf8))
         let response = HTTPResponse(status: 200, headers: [("Content-Type", "text/xml")], body: Array(Self.stsResponse.utf8),
                                     timings: HTTPTimings(dns: 0.001, connect: 0.002, tls: 0.01, firstByte: 0.05, total: 0.0512))
         let text = Redactor.transcript(request: request, response: response, title: "hop 1, attempt 1")
-        #expect(Canary.leaks(in: text).isEmpty, "\(text)")
+        #expect(BundleCanaries.leaks(in: text).isEmpty, "\(text)")
         #expect(text.hasPrefix("# hop 1, attempt 1\n> POST https://sts.us-east-1.amazonaws.com/\n"))
         #expect(text.contains("> Action=AssumeRoleWithWebIdentity&WebIdentityToken=****"))
         #expect(text.contains("< HTTP 200"))
         #expect(text.contains("timings: dns 1 ms connect 2 ms tls 10 ms first-byte 50 ms total 51 ms"))
         let failed = Redactor.transcript(request: request, response: nil, error: .readTimeout(seconds: 5, detail: "timed out"))
         #expect(failed.contains("! transport error"))
-        #expect(Canary.leaks(in: failed).isEmpty)
+        #expect(BundleCanaries.leaks(in: failed).isEmpty)
     }
 }
 
 @Suite("Redactor: last-resort scrubber")
 struct ScrubberTests {
     @Test func replacesHeldSecretsInEverySpelling() {
-        let s = Canary.secretKey
+        let s = BundleCanaries.secretKey
         let text = """
             raw: \(s)
             form: \(s.replacing("/", with: "%2F"))
             lower: \(s.replacing("/", with: "%2f"))
             json: \(s.replacing("/", with: "\\/"))
-            token: \(Canary.rawToken)
-            id: \(Canary.accessKeyId) and ASIAIOSFODNN7EXAMPLE.
+            token: \(BundleCanaries.rawToken)
+            id: \(BundleCanaries.accessKeyId) and ASIAIOSFODNN7EXAMPLE.
             """
-        let out = Redactor.scrub(text, secrets: Canary.held)
-        #expect(Canary.leaks(in: out).isEmpty, "\(out)")
+        let out = Redactor.scrub(text, secrets: BundleCanaries.held)
+        #expect(BundleCanaries.leaks(in: out).isEmpty, "\(out)")
         #expect(!out.contains("K7MDENG"))
         #expect(out.contains("id: ****1234 and ****MPLE."))
     }
 
     @Test func masksRawJWTsEvenWhenNotHeld() {
-        let out = Redactor.scrub("Bearer \(Canary.rawToken) end", secrets: [])
+        let out = Redactor.scrub("Bearer \(BundleCanaries.rawToken) end", secrets: [])
         #expect(out == "Bearer **** end")
     }
 

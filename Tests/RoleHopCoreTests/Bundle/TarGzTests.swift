@@ -8,7 +8,7 @@ import Glibc
 #endif
 
 /// Reads a test-data file as bytes.
-func dataBytes(_ relative: String) throws -> [UInt8] {
+func bundleData(_ relative: String) throws -> [UInt8] {
     try LocalFileSystem().read(RepoPaths.testData(relative), limit: 64 << 20)
 }
 
@@ -26,7 +26,7 @@ func bundleError(_ body: () throws -> Void) -> BundleError? {
     }
 }
 
-let fixedMtime: Int64 = 1_795_950_269
+let bundleMtime: Int64 = 1_795_950_269
 
 @Suite("tar.gz container")
 struct TarGzTests {
@@ -40,19 +40,19 @@ struct TarGzTests {
     ]
 
     @Test func roundTripsEntriesInOrder() throws {
-        let archive = try TarGz.write(Self.sample, mtime: fixedMtime)
+        let archive = try TarGz.write(Self.sample, mtime: bundleMtime)
         let back = try TarGz.read(archive)
         #expect(back == Self.sample)
     }
 
     @Test func writesIdenticalBytesForIdenticalInput() throws {
-        #expect(try TarGz.write(Self.sample, mtime: fixedMtime) == TarGz.write(Self.sample, mtime: fixedMtime))
+        #expect(try TarGz.write(Self.sample, mtime: bundleMtime) == TarGz.write(Self.sample, mtime: bundleMtime))
     }
 
     @Test func longNamesUseTheUstarPrefix() throws {
         let dir = String(repeating: "d", count: 120)
         let entries = [TarGz.Entry(name: "config/\(dir)/\(String(repeating: "f", count: 90))", text: "x")]
-        let back = try TarGz.read(TarGz.write(entries, mtime: fixedMtime))
+        let back = try TarGz.read(TarGz.write(entries, mtime: bundleMtime))
         #expect(back == entries)
     }
 
@@ -92,7 +92,7 @@ struct TarGzTests {
         ("big-total.tar.gz", .tooLarge, "part5"),
     ])
     func refusesHostileArchivesNamingTheEntry(file: String, kind: BundleError.Kind, entry: String) throws {
-        let bytes = try dataBytes("bundle/" + file)
+        let bytes = try bundleData("bundle/" + file)
         let e = bundleError { _ = try TarGz.read(bytes) }
         #expect(e?.kind == kind)
         #expect(e?.entry == entry)
@@ -101,7 +101,7 @@ struct TarGzTests {
     }
 
     @Test func aHostileNameCannotReachTheTerminal() throws {
-        let e = bundleError { _ = try TarGz.read(try dataBytes("bundle/escape-name.tar.gz")) }
+        let e = bundleError { _ = try TarGz.read(try bundleData("bundle/escape-name.tar.gz")) }
         #expect(e?.kind == .unsafeEntry)
         #expect(e?.message.contains("control characters") == true)
         #expect(e?.description.contains("\u{1B}") == false)
@@ -109,7 +109,7 @@ struct TarGzTests {
     }
 
     @Test func refusesPaxHeaders() throws {
-        let e = bundleError { _ = try TarGz.read(try dataBytes("bundle/pax.tar.gz")) }
+        let e = bundleError { _ = try TarGz.read(try bundleData("bundle/pax.tar.gz")) }
         #expect(e?.kind == .unsafeEntry)
         #expect(e?.message.contains("'x'") == true)
     }
@@ -118,7 +118,7 @@ struct TarGzTests {
         ("bundle.zip", "zip archive"), ("plain.tar", "uncompressed tar"), ("random.bin", "gzip signature"),
     ])
     func refusesForeignFormatsSayingWhatTheyAre(file: String, says: String) throws {
-        let e = bundleError { _ = try TarGz.read(try dataBytes("bundle/" + file)) }
+        let e = bundleError { _ = try TarGz.read(try bundleData("bundle/" + file)) }
         #expect(e?.kind == .notABundle)
         #expect(e?.message.contains(says) == true)
         #expect(e?.space == .file)
@@ -129,7 +129,7 @@ struct TarGzTests {
     }
 
     @Test func refusesAGzipBombAfterInflatingOnlyUpToTheCap() throws {
-        let bytes = try dataBytes("bundle/bomb.tar.gz")
+        let bytes = try bundleData("bundle/bomb.tar.gz")
         let clock = ContinuousClock()
         var e: BundleError?
         let elapsed = clock.measure { e = bundleError { _ = try TarGz.read(bytes) } }
@@ -141,7 +141,7 @@ struct TarGzTests {
 
     @Test(arguments: [1, 2, 10, 20, 100, 200, 400, -9, -8, -4, -1])
     func refusesTruncatedFiles(cut: Int) throws {
-        let archive = try TarGz.write(Self.sample, mtime: fixedMtime)
+        let archive = try TarGz.write(Self.sample, mtime: bundleMtime)
         let length = cut > 0 ? cut : archive.count + cut
         let e = bundleError { _ = try TarGz.read(Array(archive[0..<length])) }
         #expect(e != nil)
@@ -150,7 +150,7 @@ struct TarGzTests {
     }
 
     @Test func refusesEveryFlippedByteOfTheCompressedStream() throws {
-        let archive = try TarGz.write(Array(Self.sample.prefix(2)), mtime: fixedMtime)
+        let archive = try TarGz.write(Array(Self.sample.prefix(2)), mtime: bundleMtime)
         // Bytes 4-9 of a gzip header (mtime, extra flags, OS) are not covered by any check.
         var accepted: [Int] = []
         for i in archive.indices where !(4...9).contains(i) {
@@ -162,7 +162,7 @@ struct TarGzTests {
     }
 
     @Test func reportsTheCRCMismatchOfADamagedTrailer() throws {
-        var archive = try TarGz.write(Self.sample, mtime: fixedMtime)
+        var archive = try TarGz.write(Self.sample, mtime: bundleMtime)
         archive[archive.count - 6] ^= 0xFF  // inside the CRC32 of the trailer
         let e = bundleError { _ = try TarGz.read(archive) }
         #expect(e?.kind == .corrupt)
@@ -170,7 +170,7 @@ struct TarGzTests {
     }
 
     @Test func detectsAHeaderChecksumMismatchBeforeCompression() throws {
-        var tar = try TarGz.tar(Self.sample, mtime: fixedMtime)
+        var tar = try TarGz.tar(Self.sample, mtime: bundleMtime)
         tar[512 + 512 + 3] ^= 0x01  // second header's name (the first entry has one data block)
         let e = bundleError { _ = try TarGz.readTar(tar) }
         #expect(e?.kind == .corrupt)
@@ -179,7 +179,7 @@ struct TarGzTests {
     }
 
     @Test func refusesAnArchiveWithoutBothEndBlocks() throws {
-        let tar = try TarGz.tar(Self.sample, mtime: fixedMtime)
+        let tar = try TarGz.tar(Self.sample, mtime: bundleMtime)
         #expect(bundleError { _ = try TarGz.readTar(Array(tar.dropLast(1024))) }?.kind == .truncated)
         #expect(bundleError { _ = try TarGz.readTar(Array(tar.dropLast(512))) }?.kind == .truncated)
         #expect(bundleError { _ = try TarGz.readTar(tar + [1] + [UInt8](repeating: 0, count: 511)) }?.kind == .corrupt)
@@ -188,15 +188,15 @@ struct TarGzTests {
     }
 
     @Test func refusesTrailingDataAfterTheGzipStream() throws {
-        let archive = try TarGz.write(Self.sample, mtime: fixedMtime)
+        let archive = try TarGz.write(Self.sample, mtime: bundleMtime)
         #expect(bundleError { _ = try TarGz.read(archive + [0x1F, 0x8B]) }?.kind == .corrupt)
     }
 
     /// Random damage must always end in an error or a valid result, never a crash or a hang.
     @Test func survivesRandomDamage() throws {
-        let archive = try TarGz.write(Self.sample, mtime: fixedMtime)
-        let tar = try TarGz.tar(Self.sample, mtime: fixedMtime)
-        var rng = SplitMix(seed: 42)
+        let archive = try TarGz.write(Self.sample, mtime: bundleMtime)
+        let tar = try TarGz.tar(Self.sample, mtime: bundleMtime)
+        var rng = BundleRNG(seed: 42)
         for _ in 0..<300 {
             var a = archive
             var t = tar
@@ -215,7 +215,7 @@ struct TarGzTests {
     @Test func systemTarListsAndExtractsWhatWeWrite() async throws {
         let dir = TemporaryDirectory(prefix: "rolehop-tar")
         defer { dir.remove() }
-        let path = dir.writeBytes("b.tar.gz", try TarGz.write(Self.sample, mtime: fixedMtime))
+        let path = dir.writeBytes("b.tar.gz", try TarGz.write(Self.sample, mtime: bundleMtime))
         let list = try await ProcessRunner.runAsync(["tar", "tzf", path])
         #expect(list.exitCode == 0, "\(list.stderr)")
         #expect(list.stdout.split(separator: "\n").map(String.init) == Self.sample.map(\.name))
@@ -264,7 +264,7 @@ struct TarGzTests {
 }
 
 /// A small deterministic generator for the damage test.
-struct SplitMix {
+struct BundleRNG {
     var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {
