@@ -172,22 +172,25 @@ public enum Redactor {
                 out += line + ending
                 continue
             }
-            guard let eq = line.firstIndex(of: "=") else {
-                // A value continued on an indented line, or a stray line: mask it when it may be a secret.
+            let eqIndex = line.firstIndex(of: "=")
+            // A value continued on indented lines under a secret key (a token with `==` padding looks like
+            // `key=`), or a stray line or key that is itself a secret: mask the whole line, keep the indentation.
+            let head = eqIndex.map { String(trimSpace(line[..<$0])) } ?? String(trimmed)
+            if (indented && underSecretKey) || looksLikeSecret(head) {
                 let leading = line.prefix(while: { $0 == " " || $0 == "\t" })
-                if (indented && underSecretKey) || looksLikeSecret(String(trimmed)) {
-                    out += leading + mask + ending
-                    notes.append(Note(line: lineNumber, key: "", action: underSecretKey ? .masked : .secretLookingValueMasked))
-                } else {
-                    out += maskAccessKeyIds(in: String(line)) + ending
-                }
+                out += leading + mask + ending
+                notes.append(Note(line: lineNumber, key: "", action: underSecretKey ? .masked : .secretLookingValueMasked))
                 continue
             }
-            let keyText = String(trimSpace(line[..<eq]))
+            guard let eq = eqIndex else {
+                out += maskAccessKeyIds(in: String(line)) + ending
+                continue
+            }
+            let keyText = head
             let key = keyText.lowercased()
             var valueStart = line.index(after: eq)
             while valueStart < line.endIndex, line[valueStart] == " " || line[valueStart] == "\t" { valueStart = line.index(after: valueStart) }
-            let head = line[..<valueStart]
+            let keep = line[..<valueStart]
             let value = String(trimSpace(line[valueStart...]))
             let trailing = line[valueStart...].reversed().prefix(while: { $0 == " " || $0 == "\t" })
             let trailingSpace = String(trailing.reversed())
@@ -212,7 +215,7 @@ public enum Redactor {
             } else {
                 replacement = maskAccessKeyIds(in: maskURLCredentials(value))
             }
-            out += head + replacement + trailingSpace + ending
+            out += keep + replacement + trailingSpace + ending
         }
         return RedactedFile(text: out, notes: notes)
     }

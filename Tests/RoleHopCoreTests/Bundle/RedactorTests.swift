@@ -65,6 +65,10 @@ struct INIRedactionTests {
         [continued]
         aws_session_token =
           \(BundleCanaries.sessionToken)
+        [padded]
+        aws_session_token =
+          \(BundleCanaries.sessionToken)==
+        \(BundleCanaries.envSessionToken)==
         """
 
     @Test func keepsEveryLineAndNoSecret() {
@@ -86,11 +90,11 @@ struct INIRedactionTests {
         (8, "aws_security_token = ****"), (9, "AWS_Secret_Access_Key =   ****   \r"), (10, "mystery_setting = ****"),
         (11, "empty_secret ="), (12, "aws_secret_access_key ="),
         (14, "credential_process = /usr/local/bin/get-creds --profile ci --secret-key **** --token=****"),
-        (19, "  aws_session_token = ****"), (22, "  ****"),
+        (19, "  aws_session_token = ****"), (22, "  ****"), (25, "  ****"), (26, "****"),
     ])
     func redactsLine(number: Int, expected: String) throws {
         let out = scalarLines(Redactor.redactINI(Self.credentials).text)
-        try #require(out.count == 22)
+        try #require(out.count == 26)
         #expect(out[number - 1] == expected)
     }
 
