@@ -99,6 +99,11 @@ public struct BundleContents: Sendable {
 
     public mutating func add(_ file: BundleFile) { files.append(file) }
 
+    /// Adds secrets the process holds (credentials, the raw token, its signature) to the scrub list.
+    public mutating func hold(_ held: [Secret]) {
+        secrets += held.map(\.exposedValue)
+    }
+
     /// The archive entries in order: the manifest (listing every file and its size), then the files, each
     /// scrubbed of every known secret.
     public func entries() -> [TarGz.Entry] {

@@ -134,6 +134,18 @@ struct BundleReaderTests {
         #expect(BundleLayout.configEntry(forPath: path) == entry)
     }
 
+    @Test func heldSecretsAreScrubbedFromEveryFileAndTheManifest() throws {
+        var contents = sampleContents()
+        contents.manifest.term = "xterm-\(BundleCanaries.containerToken)"
+        contents.add(BundleFile(name: "careless.txt", text: "the key is \(BundleCanaries.hopSecret)\n"))
+        contents.hold([Secret(BundleCanaries.hopSecret), Secret(BundleCanaries.containerToken)])
+        let b = try BundleReader.open(bytes: try contents.archive())
+        #expect(b.text("careless.txt") == "the key is ****\n")
+        #expect(b.manifest.term == "xterm-****")
+        // The manifest records the scrubbed sizes, so the bundle still checks out.
+        #expect(b.manifest.files.first { $0.name == "careless.txt" }?.size == "the key is ****\n".utf8.count)
+    }
+
     @Test func policyNamesAreSafe() {
         #expect(BundleLayout.policyEntry("account-a-role.trust") == "policies/account-a-role.trust.json")
         #expect(BundleLayout.policyEntry("../../x y") == "policies/_.._x_y.json")
