@@ -64,14 +64,15 @@ public struct BundleError: Error, Sendable, Hashable, CustomStringConvertible {
         var parts: [String] = []
         if let path { parts.append(path) }
         var location: [String] = []
-        // Entry names come from the archive: escape control characters so a hostile name cannot drive the terminal.
-        if let entry { location.append("entry '\(BundleError.printable(entry))'") }
+        if let entry { location.append("entry '\(entry)'") }
         if let offset {
             location.append(space == .file ? "at byte \(offset) of the file" : "at byte \(offset) of the tar stream")
         }
         if !location.isEmpty { parts.append(location.joined(separator: " ")) }
         parts.append(message)
-        return parts.joined(separator: ": ")
+        // Entry names and manifest values come from the archive: escape control characters so a hostile bundle
+        // cannot drive the terminal that prints the error.
+        return BundleError.printable(parts.joined(separator: ": "))
     }
 
     /// `text` with control characters written as `\u{1B}`.

@@ -47,6 +47,14 @@ struct BundleManifestTests {
         #expect(try BundleManifest.parse(Array(text.utf8)) == m)
     }
 
+    @Test func manifestValuesInErrorsCannotReachTheTerminal() {
+        let text = "{\"schemaVersion\": 1, \"rolehopVersion\": \"0.1.0\", \"createdAt\": \"\\u001b]0;owned\\u0007\"}"
+        let e = bundleError { _ = try BundleManifest.parse(Array(text.utf8)) }
+        #expect(e?.kind == .invalidManifest)
+        #expect(e?.description.unicodeScalars.contains { $0.value < 0x20 } == false)
+        #expect(e?.description.contains("\\u{1B}]0;owned\\u{7}") == true)
+    }
+
     @Test(arguments: [
         ("{\"schemaVersion\": 2, \"rolehopVersion\": \"9.0.0\"}", BundleError.Kind.unsupportedSchema, "newer than"),
         ("{\"schemaVersion\": 0}", .unsupportedSchema, "schema 1"),
