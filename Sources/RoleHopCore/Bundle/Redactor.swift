@@ -271,9 +271,11 @@ public enum Redactor {
         if isPublicValueName(lower) { return maskAccessKeyIds(in: maskURLCredentials(value)) }
         if Redaction.isSecretName(lower) { return mask }
         if looksLikeSecret(value) { return mask }
-        let urlMasked = lower.hasSuffix("_proxy") || value.contains("://") || value.contains("@")
-            ? maskURLCredentials(value) : value
-        return maskAccessKeyIds(in: urlMasked)
+        // Endpoint URLs (AWS_CONTAINER_CREDENTIALS_FULL_URI, AWS_ENDPOINT_URL_STS) may carry credentials in the
+        // user info or the query.
+        if value.contains("://") { return redactURL(value) }
+        if lower.hasSuffix("_proxy") || value.contains("@") { return maskAccessKeyIds(in: maskURLCredentials(value)) }
+        return maskAccessKeyIds(in: value)
     }
 
     /// The allowlisted environment, redacted, sorted by name.

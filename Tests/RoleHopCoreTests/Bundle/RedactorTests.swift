@@ -150,6 +150,7 @@ struct EnvironmentRedactionTests {
         "HTTPS_PROXY": "http://proxyuser:\(BundleCanaries.proxyPassword)@proxy.internal:3128",
         "http_proxy": "proxyuser:\(BundleCanaries.proxyPassword)@proxy.internal:3128",
         "NO_PROXY": "169.254.169.254,.svc",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://169.254.170.23/v1/credentials?id=1&token=\(BundleCanaries.containerToken)",
         "KUBERNETES_SERVICE_HOST": "10.100.0.1",
         "HOSTNAME": "app-7d9f-abcde",
         "DATABASE_PASSWORD": "CANARYdbpass",
@@ -173,6 +174,7 @@ struct EnvironmentRedactionTests {
         ("AWS_ROLE_ARN", "arn:aws:iam::111122223333:role/account-a-role"), ("AWS_REGION", "us-east-1"),
         ("AWS_SOME_NEW_SETTING", "****"), ("HTTPS_PROXY", "http://proxyuser:****@proxy.internal:3128"),
         ("http_proxy", "proxyuser:****@proxy.internal:3128"), ("NO_PROXY", "169.254.169.254,.svc"),
+        ("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://169.254.170.23/v1/credentials?id=1&token=****"),
     ])
     func redactsValue(name: String, expected: String) {
         let env = Dictionary(uniqueKeysWithValues: Redactor.redactEnvironment(Self.environment).map { ($0.name, $0.value) })
