@@ -1,0 +1,222 @@
+/// The outcome of evaluating policies against a request.
+public enum Decision: String, Sendable, Hashable {
+    case allowed
+    /// No statement allowed the request (nothing denied it either).
+    case implicitDeny
+    /// A matching Deny statement.
+    case explicitDeny
+}
+
+/// How a statement's principal matched.
+enum PrincipalMatch {
+    case none
+    /// Named directly (ARN, role of a session, `*`, a service or provider).
+    case direct
+    /// Through the whole account (`arn:aws:iam::ACCOUNT:root`): the account's own policies must allow too.
+    case delegated
+}
+
+/// Evaluates identity and resource (trust) policies the way IAM does for one account boundary.
+///
+/// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+/// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html
+public enum PolicyEvaluator {
+    /// The decision alone, without building explanations (the fast path).
+    public static func decide(policies: [PolicyDocument], resourcePolicy: PolicyDocument? = nil,
+                              context: RequestContext) -> Decision {
+        var identityAllow = false
+        for doc in policies {
+            switch scan(doc, context: context, usePrincipal: false) {
+            case .deny: return .explicitDeny
+            case .allowDirect, .allowDelegated: identityAllow = true
+            case .nothing: break
+            }
+        }
+        var resourceDirect = false
+        var resourceDelegated = false
+        if let resourcePolicy {
+            switch scan(resourcePolicy, context: context, usePrincipal: true) {
+            case .deny: return .explicitDeny
+            case .allowDirect: resourceDirect = true
+            case .allowDelegated: resourceDelegated = true
+            case .nothing: break
+            }
+        }
+        return combine(identityAllow: identityAllow, resourcePolicy: resourcePolicy != nil, resourceDirect: resourceDirect,
+                       resourceDelegated: resourceDelegated, context: context)
+    }
+
+    /// Whether the principal and the resource are in different accounts (both must then allow).
+    static func isCrossAccount(_ context: RequestContext) -> Bool {
+        guard let p = context.principal, p.kind == .aws, let pa = p.account, let ra = context.resourceAccount else { return false }
+        return pa != ra
+    }
+
+    static func combine(identityAllow: Bool, resourcePolicy: Bool, resourceDirect: Bool, resourceDelegated: Bool,
+                        context: RequestContext) -> Decision {
+        guard resourcePolicy else { return identityAllow ? .allowed : .implicitDeny }
+        // Federated and service principals have no identity policies: the resource (trust) policy decides.
+        if let p = context.principal, p.kind != .aws { return resourceDirect || resourceDelegated ? .allowed : .implicitDeny }
+        if isCrossAccount(context) { return identityAllow && (resourceDirect || resourceDelegated) ? .allowed : .implicitDeny }
+        // Same account: a statement naming the principal suffices; one naming the account delegates to identity.
+        return identityAllow || resourceDirect ? .allowed : .implicitDeny
+    }
+
+    enum ScanResult { case nothing, allowDirect, allowDelegated, deny }
+
+    /// Scans one document: deny wins; a direct allow beats a delegated one.
+    static func scan(_ doc: PolicyDocument, context: RequestContext, usePrincipal: Bool) -> ScanResult {
+        let n = doc.keyTable.count
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: Swift.max(n, 1)) { slots in
+            for i in 0..<n { slots[i] = context.slot(forLowercased: doc.keyTable[i]) }
+            var result = ScanResult.nothing
+            for st in doc.statements {
+                let pm: PrincipalMatch = usePrincipal ? principalMatch(st, context) : .direct
+                if case .none = pm { continue }
+                guard actionMatches(st, context), resourceMatches(st, context, doc) else { continue }
+                var ok = true
+                for c in st.conditions {
+                    let s = slots[c.slot]
+                    if !conditionResult(c, s >= 0 ? context.valueLists[s] : nil, context, doc) { ok = false; break }
+                }
+                guard ok else { continue }
+                if st.effect == .deny { return .deny }
+                if case .direct = pm { result = .allowDirect } else if case .nothing = result { result = .allowDelegated }
+            }
+            return result
+        }
+    }
+
+    // MARK: Element matching
+
+    static func principalMatch(_ st: PolicyStatement, _ context: RequestContext) -> PrincipalMatch {
+        if let p = st.principal { return match(p, context.principal) }
+        if let np = st.notPrincipal {
+            // NotPrincipal matches everyone not listed (a delegated entry also excludes its account's principals).
+            if case .none = match(np, context.principal) { return .direct }
+            return .none
+        }
+        return .none
+    }
+
+    static func match(_ element: PrincipalElement, _ principal: RequestPrincipal?) -> PrincipalMatch {
+        if element.everyone { return .direct }
+        guard let principal else { return .none }
+        var best = PrincipalMatch.none
+        for e in element.entries {
+            switch entryMatch(e, principal) {
+            case .direct: return .direct
+            case .delegated: best = .delegated
+            case .none: break
+            }
+        }
+        return best
+    }
+
+    static func entryMatch(_ e: PrincipalEntry, _ p: RequestPrincipal) -> PrincipalMatch {
+        if e.kind == .aws, e.isWildcard { return .direct }
+        guard e.kind == p.kind else { return .none }
+        switch e.kind {
+        case .aws:
+            if e.value == p.arn { return .direct }
+            if let acct = e.wholeAccount, acct == p.account { return .delegated }
+            if let rn = e.roleName, rn == p.roleName, e.roleAccount == p.account { return .direct }
+            return .none
+        case .service:
+            return e.value.lowercased() == p.arn.lowercased() ? .direct : .none
+        case .federated, .canonicalUser:
+            return e.value == p.arn ? .direct : .none
+        }
+    }
+
+    static func actionMatches(_ st: PolicyStatement, _ context: RequestContext) -> Bool {
+        if let a = st.action { return a.patterns.contains { valueMatches($0, context.actionLower, .stringLike, context) } }
+        if let na = st.notAction { return !na.patterns.contains { valueMatches($0, context.actionLower, .stringLike, context) } }
+        return false
+    }
+
+    static func resourceMatches(_ st: PolicyStatement, _ context: RequestContext, _ doc: PolicyDocument) -> Bool {
+        // Trust and resource policies usually omit Resource: the statement is about the resource itself.
+        guard let r = context.resource else { return st.notResource == nil }
+        if let res = st.resource { return res.patterns.contains { valueMatches($0, r, .stringLike, context) } }
+        if let nr = st.notResource { return !nr.patterns.contains { valueMatches($0, r, .stringLike, context) } }
+        return true
+    }
+
+    // MARK: Conditions
+
+    /// The result of one condition for the request's values of its key (nil when the key is absent).
+    ///
+    /// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html
+    static func conditionResult(_ c: PolicyCondition, _ requestValues: [String]?, _ context: RequestContext,
+                                _ doc: PolicyDocument) -> Bool {
+        if c.op == .null {
+            let absent = requestValues?.isEmpty ?? true
+            return c.compiled.contains { if case let .bool(b) = $0 { return b == absent } else { return false } }
+        }
+        guard let rvs = requestValues, !rvs.isEmpty else {
+            if c.ifExists { return true }
+            switch c.qualifier {
+            case .forAllValues: return true
+            case .forAnyValue: return false
+            case .none: return c.op.isNegated
+            }
+        }
+        let op = c.op
+        func m(_ rv: String) -> Bool {
+            for pv in c.compiled where valueMatches(pv, rv, op, context) { return true }
+            return false
+        }
+        switch (c.qualifier, op.isNegated) {
+        case (.none, false), (.forAnyValue, false): return rvs.contains(where: m)
+        case (.none, true): return !rvs.contains(where: m)
+        case (.forAllValues, false): return rvs.allSatisfy(m)
+        case (.forAllValues, true): return rvs.allSatisfy { !m($0) }
+        case (.forAnyValue, true): return rvs.contains { !m($0) }
+        }
+    }
+
+    /// Whether one request value matches one policy value under the (positive sense of the) operator.
+    static func valueMatches(_ pv: PolicyValue, _ rv: String, _ op: ConditionOperator, _ context: RequestContext) -> Bool {
+        switch pv {
+        case let .exact(s): return s == rv
+        case let .folded(s): return s == rv.lowercased()
+        case let .pattern(p): return p.matches(rv)
+        case let .template(t, fold):
+            guard let s = t.resolve(context) else { return false }
+            return fold ? s.lowercased() == rv.lowercased() : s == rv
+        case let .likeTemplate(t, fold):
+            guard let p = t.resolvePattern(context, foldCase: fold) else { return false }
+            return p.matches(rv)
+        case let .arn(a): return a.matches(rv)
+        case let .arnTemplate(t):
+            guard let s = t.resolve(context), let a = ArnPattern(s) else { return false }
+            return a.matches(rv)
+        case let .number(n):
+            guard let x = Double(rv) else { return false }
+            return compare(x, n, op)
+        case let .date(d):
+            guard let x = PolicyValue.parseDate(rv) else { return false }
+            return compare(x, d, op)
+        case let .bool(b):
+            switch rv.lowercased() {
+            case "true": return b
+            case "false": return !b
+            default: return false
+            }
+        case let .binary(bytes):
+            return Base64.decode(rv) == bytes
+        case let .cidr(c): return c.contains(rv)
+        }
+    }
+
+    @inline(__always) static func compare(_ request: Double, _ policy: Double, _ op: ConditionOperator) -> Bool {
+        switch op {
+        case .numericLessThan, .dateLessThan: return request < policy
+        case .numericLessThanEquals, .dateLessThanEquals: return request <= policy
+        case .numericGreaterThan, .dateGreaterThan: return request > policy
+        case .numericGreaterThanEquals, .dateGreaterThanEquals: return request >= policy
+        default: return request == policy
+        }
+    }
+}
