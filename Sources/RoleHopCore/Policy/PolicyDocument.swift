@@ -130,6 +130,8 @@ public struct PolicyDocument: Sendable {
     public var minifiedSize: Int
     /// Lowercased condition keys used by the document; conditions refer to them by index.
     let keyTable: [String]
+    /// The statements reduced to what matching needs, for the fast path (no explanation data to copy).
+    let fast: [FastStatement]
     /// Policy variables are only substituted in version 2012-10-17 documents.
     var substitutesVariables: Bool { version == "2012-10-17" }
 
@@ -250,7 +252,8 @@ private struct Builder {
             throw fail("$.Statement", "Statement must be an object or an array of objects, found \(statementValue.typeName)")
         }
         return PolicyDocument(file: file, version: version, id: id, statements: statements, json: v,
-                              wasURLEncoded: false, minifiedSize: v.serialized().count, keyTable: keys)
+                              wasURLEncoded: false, minifiedSize: v.serialized().count, keyTable: keys,
+                              fast: statements.map(FastStatement.init))
     }
 
     mutating func statement(_ v: JSONValue, index: Int, path: String, version: String?) throws(PolicyError) -> PolicyStatement {
@@ -351,8 +354,8 @@ private struct Builder {
                                "an action must look like service:Action (for example sts:AssumeRole), found \"\(a)\"")
                 }
             }
-            // Actions match case-insensitively: the pattern is lowercased once here.
-            patterns.append(.pattern(WildcardPattern(a.lowercased(), foldCase: true)))
+            // Actions match case-insensitively: the pattern is lowercased once here, the request's action once per request.
+            patterns.append(.pattern(WildcardPattern(a.lowercased())))
         }
         return PatternElement(values: values, patterns: patterns)
     }
@@ -530,5 +533,55 @@ enum Base64 {
             }
         }
         return out
+    }
+}
+
+/// A condition reduced to what evaluation needs.
+struct FastCondition: Sendable {
+    let slot: Int
+    let op: ConditionOperator
+    let qualifier: SetQualifier
+    let ifExists: Bool
+    let values: [PolicyValue]
+}
+
+/// Principal entries grouped by kind, for matching without per-entry parsing.
+struct FastPrincipal: Sendable {
+    let everyone: Bool
+    let aws: [PrincipalEntry]
+    let federated: [String]
+    /// Lowercased service names.
+    let services: [String]
+    let canonical: [String]
+
+    init(_ e: PrincipalElement) {
+        everyone = e.everyone || e.entries.contains { $0.kind == .aws && $0.isWildcard }
+        aws = e.entries.filter { $0.kind == .aws }
+        federated = e.entries.filter { $0.kind == .federated }.map(\.value)
+        services = e.entries.filter { $0.kind == .service }.map { $0.value.lowercased() }
+        canonical = e.entries.filter { $0.kind == .canonicalUser }.map(\.value)
+    }
+}
+
+/// A statement reduced to what matching needs. A class, so the fast path borrows it instead of copying fields.
+final class FastStatement: Sendable {
+    let deny: Bool
+    let principal: FastPrincipal?
+    let notPrincipal: FastPrincipal?
+    let actions: [PolicyValue]
+    let actionsNegated: Bool
+    let resources: [PolicyValue]?
+    let resourcesNegated: Bool
+    let conditions: [FastCondition]
+
+    init(_ st: PolicyStatement) {
+        deny = st.effect == .deny
+        principal = st.principal.map(FastPrincipal.init)
+        notPrincipal = st.notPrincipal.map(FastPrincipal.init)
+        actions = st.action?.patterns ?? st.notAction?.patterns ?? []
+        actionsNegated = st.action == nil
+        resources = st.resource?.patterns ?? st.notResource?.patterns
+        resourcesNegated = st.resource == nil && st.notResource != nil
+        conditions = st.conditions.map { FastCondition(slot: $0.slot, op: $0.op, qualifier: $0.qualifier, ifExists: $0.ifExists, values: $0.compiled) }
     }
 }

@@ -70,21 +70,77 @@ public enum PolicyEvaluator {
         return withUnsafeTemporaryAllocation(of: Int.self, capacity: Swift.max(n, 1)) { slots in
             for i in 0..<n { slots[i] = context.slot(forLowercased: doc.keyTable[i]) }
             var result = ScanResult.nothing
-            for st in doc.statements {
-                let pm: PrincipalMatch = usePrincipal ? principalMatch(st, context) : .direct
-                if case .none = pm { continue }
-                guard actionMatches(st, context), resourceMatches(st, context, doc) else { continue }
+            for st in doc.fast {
+                var pm = PrincipalMatch.direct
+                if usePrincipal {
+                    pm = fastPrincipalMatch(st, context.principal)
+                    if case .none = pm { continue }
+                }
+                guard fastActionMatches(st, context), fastResourceMatches(st, context) else { continue }
                 var ok = true
                 for c in st.conditions {
                     let s = slots[c.slot]
-                    if !conditionResult(c, s >= 0 ? context.valueLists[s] : nil, context, doc) { ok = false; break }
+                    if !conditionResult(op: c.op, qualifier: c.qualifier, ifExists: c.ifExists, values: c.values,
+                                        requestValues: s >= 0 ? context.valueLists[s] : nil, context: context) {
+                        ok = false
+                        break
+                    }
                 }
                 guard ok else { continue }
-                if st.effect == .deny { return .deny }
+                if st.deny { return .deny }
                 if case .direct = pm { result = .allowDirect } else if case .nothing = result { result = .allowDelegated }
             }
             return result
         }
+    }
+
+    static func fastPrincipalMatch(_ st: FastStatement, _ principal: RequestPrincipal?) -> PrincipalMatch {
+        if let p = st.principal { return fastMatch(p, principal) }
+        if let np = st.notPrincipal {
+            if case .none = fastMatch(np, principal) { return .direct }
+            return .none
+        }
+        return .none
+    }
+
+    static func fastMatch(_ e: FastPrincipal, _ principal: RequestPrincipal?) -> PrincipalMatch {
+        if e.everyone { return .direct }
+        guard let p = principal else { return .none }
+        switch p.kind {
+        case .federated: return e.federated.contains(p.arn) ? .direct : .none
+        case .service: return e.services.contains(p.arn.lowercased()) ? .direct : .none
+        case .canonicalUser: return e.canonical.contains(p.arn) ? .direct : .none
+        case .aws:
+            var best = PrincipalMatch.none
+            for entry in e.aws {
+                switch entryMatch(entry, p) {
+                case .direct: return .direct
+                case .delegated: best = .delegated
+                case .none: break
+                }
+            }
+            return best
+        }
+    }
+
+    static func fastActionMatches(_ st: FastStatement, _ context: RequestContext) -> Bool {
+        var any = false
+        for pv in st.actions where valueMatches(pv, context.actionLower, .stringLike, context) {
+            any = true
+            break
+        }
+        return any != st.actionsNegated
+    }
+
+    static func fastResourceMatches(_ st: FastStatement, _ context: RequestContext) -> Bool {
+        guard let r = context.resource else { return !st.resourcesNegated }
+        guard let patterns = st.resources else { return true }
+        var any = false
+        for pv in patterns where valueMatches(pv, r, .stringLike, context) {
+            any = true
+            break
+        }
+        return any != st.resourcesNegated
     }
 
     // MARK: Element matching
@@ -150,24 +206,37 @@ public enum PolicyEvaluator {
     /// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html
     static func conditionResult(_ c: PolicyCondition, _ requestValues: [String]?, _ context: RequestContext,
                                 _ doc: PolicyDocument) -> Bool {
-        if c.op == .null {
+        conditionResult(op: c.op, qualifier: c.qualifier, ifExists: c.ifExists, values: c.compiled,
+                        requestValues: requestValues, context: context)
+    }
+
+    static func conditionResult(op: ConditionOperator, qualifier: SetQualifier, ifExists: Bool, values: [PolicyValue],
+                                requestValues: [String]?, context: RequestContext) -> Bool {
+        if op == .null {
             let absent = requestValues?.isEmpty ?? true
-            return c.compiled.contains { if case let .bool(b) = $0 { return b == absent } else { return false } }
+            return values.contains { if case let .bool(b) = $0 { return b == absent } else { return false } }
         }
         guard let rvs = requestValues, !rvs.isEmpty else {
-            if c.ifExists { return true }
-            switch c.qualifier {
+            if ifExists { return true }
+            switch qualifier {
             case .forAllValues: return true
             case .forAnyValue: return false
-            case .none: return c.op.isNegated
+            case .none: return op.isNegated
             }
         }
-        let op = c.op
         func m(_ rv: String) -> Bool {
-            for pv in c.compiled where valueMatches(pv, rv, op, context) { return true }
+            for pv in values where valueMatches(pv, rv, op, context) { return true }
             return false
         }
-        switch (c.qualifier, op.isNegated) {
+        if rvs.count == 1 {
+            // The common single-valued case, without the set logic.
+            let hit = m(rvs[0])
+            switch (qualifier, op.isNegated) {
+            case (_, false): return hit
+            case (_, true): return !hit
+            }
+        }
+        switch (qualifier, op.isNegated) {
         case (.none, false), (.forAnyValue, false): return rvs.contains(where: m)
         case (.none, true): return !rvs.contains(where: m)
         case (.forAllValues, false): return rvs.allSatisfy(m)
