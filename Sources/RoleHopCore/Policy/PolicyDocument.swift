@@ -131,7 +131,7 @@ public struct PolicyDocument: Sendable {
     /// Lowercased condition keys used by the document; conditions refer to them by index.
     let keyTable: [String]
     /// The statements reduced to what matching needs, for the fast path (no explanation data to copy).
-    let fast: [FastStatement]
+    let fast: FastPolicy
     /// Policy variables are only substituted in version 2012-10-17 documents.
     var substitutesVariables: Bool { version == "2012-10-17" }
 
@@ -253,7 +253,7 @@ private struct Builder {
         }
         return PolicyDocument(file: file, version: version, id: id, statements: statements, json: v,
                               wasURLEncoded: false, minifiedSize: v.serialized().count, keyTable: keys,
-                              fast: statements.map(FastStatement.init))
+                              fast: FastStatement.compile(statements))
     }
 
     mutating func statement(_ v: JSONValue, index: Int, path: String, version: String?) throws(PolicyError) -> PolicyStatement {
@@ -543,6 +543,9 @@ struct FastCondition: Sendable {
     let qualifier: SetQualifier
     let ifExists: Bool
     let values: [PolicyValue]
+    /// Index of this condition's result in the per-evaluation memo: statements often repeat a condition
+    /// (the same `:aud` check in every statement), which is then evaluated once per request.
+    let memo: Int
 }
 
 /// Principal entries grouped by kind, for matching without per-entry parsing.
@@ -568,20 +571,64 @@ final class FastStatement: Sendable {
     let deny: Bool
     let principal: FastPrincipal?
     let notPrincipal: FastPrincipal?
+    /// Memo index of the principal element's result (equal elements share one).
+    let principalMemo: Int
     let actions: [PolicyValue]
     let actionsNegated: Bool
+    let actionMemo: Int
     let resources: [PolicyValue]?
     let resourcesNegated: Bool
     let conditions: [FastCondition]
 
-    init(_ st: PolicyStatement) {
+    private init(_ st: PolicyStatement, principalMemo: Int, actionMemo: Int, conditions: [FastCondition]) {
         deny = st.effect == .deny
         principal = st.principal.map(FastPrincipal.init)
         notPrincipal = st.notPrincipal.map(FastPrincipal.init)
+        self.principalMemo = principalMemo
         actions = st.action?.patterns ?? st.notAction?.patterns ?? []
         actionsNegated = st.action == nil
+        self.actionMemo = actionMemo
         resources = st.resource?.patterns ?? st.notResource?.patterns
         resourcesNegated = st.resource == nil && st.notResource != nil
-        conditions = st.conditions.map { FastCondition(slot: $0.slot, op: $0.op, qualifier: $0.qualifier, ifExists: $0.ifExists, values: $0.compiled) }
+        self.conditions = conditions
     }
+
+    private struct PrincipalKey: Hashable { let principal: PrincipalElement?; let notPrincipal: PrincipalElement? }
+    private struct ActionKey: Hashable { let patterns: [PolicyValue]; let negated: Bool }
+    private struct ConditionKey: Hashable {
+        let slot: Int, op: ConditionOperator, qualifier: SetQualifier, ifExists: Bool, values: [PolicyValue]
+    }
+
+    /// Compiles statements, numbering equal principal elements, action lists and conditions so that each
+    /// distinct one is evaluated at most once per request. Returns the statements and the memo size.
+    static func compile(_ statements: [PolicyStatement]) -> FastPolicy {
+        var memo = 0
+        var principals: [PrincipalKey: Int] = [:]
+        var actions: [ActionKey: Int] = [:]
+        var conditions: [ConditionKey: Int] = [:]
+        func id<K: Hashable>(_ key: K, _ table: inout [K: Int]) -> Int {
+            if let i = table[key] { return i }
+            table[key] = memo
+            memo += 1
+            return memo - 1
+        }
+        var out: [FastStatement] = []
+        for st in statements {
+            let p = id(PrincipalKey(principal: st.principal, notPrincipal: st.notPrincipal), &principals)
+            let a = id(ActionKey(patterns: st.action?.patterns ?? st.notAction?.patterns ?? [], negated: st.action == nil), &actions)
+            let cs = st.conditions.map { c in
+                FastCondition(slot: c.slot, op: c.op, qualifier: c.qualifier, ifExists: c.ifExists, values: c.compiled,
+                              memo: id(ConditionKey(slot: c.slot, op: c.op, qualifier: c.qualifier, ifExists: c.ifExists,
+                                                    values: c.compiled), &conditions))
+            }
+            out.append(FastStatement(st, principalMemo: p, actionMemo: a, conditions: cs))
+        }
+        return FastPolicy(statements: out, memoSize: memo)
+    }
+}
+
+/// The fast-path form of a document.
+struct FastPolicy: Sendable {
+    let statements: [FastStatement]
+    let memoSize: Int
 }

@@ -67,21 +67,44 @@ public enum PolicyEvaluator {
     /// Scans one document: deny wins; a direct allow beats a delegated one.
     static func scan(_ doc: PolicyDocument, context: RequestContext, usePrincipal: Bool) -> ScanResult {
         let n = doc.keyTable.count
-        return withUnsafeTemporaryAllocation(of: Int.self, capacity: Swift.max(n, 1)) { slots in
-            for i in 0..<n { slots[i] = context.slot(forLowercased: doc.keyTable[i]) }
+        let m = doc.fast.memoSize
+        // One scratch buffer: key slots, then the memo of principal/action/condition results (-1 = not yet).
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: Swift.max(n + m, 1)) { buf in
+            for i in 0..<n { buf[i] = context.slot(forLowercased: doc.keyTable[i]) }
+            for i in n..<(n + m) { buf[i] = -1 }
+            @inline(__always) func memo(_ i: Int, _ compute: () -> Bool) -> Bool {
+                let v = buf[n + i]
+                if v >= 0 { return v == 1 }
+                let r = compute()
+                buf[n + i] = r ? 1 : 0
+                return r
+            }
             var result = ScanResult.nothing
-            for st in doc.fast {
+            for st in doc.fast.statements {
                 var pm = PrincipalMatch.direct
                 if usePrincipal {
-                    pm = fastPrincipalMatch(st, context.principal)
-                    if case .none = pm { continue }
+                    // The principal's kind of match is memoised as 0 none, 1 direct, 2 delegated.
+                    var v = buf[n + st.principalMemo]
+                    if v < 0 {
+                        switch fastPrincipalMatch(st, context.principal) {
+                        case .none: v = 0
+                        case .direct: v = 1
+                        case .delegated: v = 2
+                        }
+                        buf[n + st.principalMemo] = v
+                    }
+                    if v == 0 { continue }
+                    pm = v == 1 ? .direct : .delegated
                 }
-                guard fastActionMatches(st, context), fastResourceMatches(st, context) else { continue }
+                guard memo(st.actionMemo, { fastActionMatches(st, context) }), fastResourceMatches(st, context) else { continue }
                 var ok = true
                 for c in st.conditions {
-                    let s = slots[c.slot]
-                    if !conditionResult(op: c.op, qualifier: c.qualifier, ifExists: c.ifExists, values: c.values,
-                                        requestValues: s >= 0 ? context.valueLists[s] : nil, context: context) {
+                    let matched = memo(c.memo) {
+                        let s = buf[c.slot]
+                        return conditionResult(op: c.op, qualifier: c.qualifier, ifExists: c.ifExists, values: c.values,
+                                               requestValues: s >= 0 ? context.valueLists[s] : nil, context: context)
+                    }
+                    if !matched {
                         ok = false
                         break
                     }
