@@ -253,7 +253,7 @@ private struct Builder {
         }
         return PolicyDocument(file: file, version: version, id: id, statements: statements, json: v,
                               wasURLEncoded: false, minifiedSize: v.serialized().count, keyTable: keys,
-                              fast: FastStatement.compile(statements))
+                              fast: FastPolicy(statements))
     }
 
     mutating func statement(_ v: JSONValue, index: Int, path: String, version: String?) throws(PolicyError) -> PolicyStatement {
@@ -536,20 +536,22 @@ enum Base64 {
     }
 }
 
-/// A condition reduced to what evaluation needs.
+/// A condition reduced to what evaluation needs: plain integers into the policy's flat value table, so the
+/// fast path walks it without reference counting.
 struct FastCondition: Sendable {
     let slot: Int
     let op: ConditionOperator
     let qualifier: SetQualifier
     let ifExists: Bool
-    let values: [PolicyValue]
+    let valueStart: Int
+    let valueEnd: Int
     /// Index of this condition's result in the per-evaluation memo: statements often repeat a condition
     /// (the same `:aud` check in every statement), which is then evaluated once per request.
     let memo: Int
 }
 
 /// Principal entries grouped by kind, for matching without per-entry parsing.
-struct FastPrincipal: Sendable {
+struct FastPrincipal: Sendable, Hashable {
     let everyone: Bool
     let aws: [PrincipalEntry]
     let federated: [String]
@@ -566,32 +568,30 @@ struct FastPrincipal: Sendable {
     }
 }
 
-/// A statement reduced to what matching needs. A class, so the fast path borrows it instead of copying fields.
-final class FastStatement: Sendable {
+/// A statement reduced to plain integers and flags; principal, action and resource patterns live in side tables.
+struct FastStatement: Sendable {
+    let index: Int
     let deny: Bool
-    let principal: FastPrincipal?
-    let notPrincipal: FastPrincipal?
     /// Memo index of the principal element's result (equal elements share one).
     let principalMemo: Int
-    let actions: [PolicyValue]
-    let actionsNegated: Bool
     let actionMemo: Int
-    let resources: [PolicyValue]?
-    let resourcesNegated: Bool
-    let conditions: [FastCondition]
+    let hasResources: Bool
+    let conditionStart: Int
+    let conditionEnd: Int
+}
 
-    private init(_ st: PolicyStatement, principalMemo: Int, actionMemo: Int, conditions: [FastCondition]) {
-        deny = st.effect == .deny
-        principal = st.principal.map(FastPrincipal.init)
-        notPrincipal = st.notPrincipal.map(FastPrincipal.init)
-        self.principalMemo = principalMemo
-        actions = st.action?.patterns ?? st.notAction?.patterns ?? []
-        actionsNegated = st.action == nil
-        self.actionMemo = actionMemo
-        resources = st.resource?.patterns ?? st.notResource?.patterns
-        resourcesNegated = st.resource == nil && st.notResource != nil
-        self.conditions = conditions
-    }
+/// The fast-path form of a document.
+struct FastPolicy: Sendable {
+    let statements: [FastStatement]
+    let conditions: [FastCondition]
+    let values: [PolicyValue]
+    let principals: [FastPrincipal?]
+    let notPrincipals: [FastPrincipal?]
+    let actions: [[PolicyValue]]
+    let actionsNegated: [Bool]
+    let resources: [[PolicyValue]?]
+    let resourcesNegated: [Bool]
+    let memoSize: Int
 
     private struct PrincipalKey: Hashable { let principal: PrincipalElement?; let notPrincipal: PrincipalElement? }
     private struct ActionKey: Hashable { let patterns: [PolicyValue]; let negated: Bool }
@@ -600,35 +600,46 @@ final class FastStatement: Sendable {
     }
 
     /// Compiles statements, numbering equal principal elements, action lists and conditions so that each
-    /// distinct one is evaluated at most once per request. Returns the statements and the memo size.
-    static func compile(_ statements: [PolicyStatement]) -> FastPolicy {
+    /// distinct one is evaluated at most once per request.
+    init(_ statements: [PolicyStatement]) {
         var memo = 0
-        var principals: [PrincipalKey: Int] = [:]
-        var actions: [ActionKey: Int] = [:]
-        var conditions: [ConditionKey: Int] = [:]
+        var principalIDs: [PrincipalKey: Int] = [:]
+        var actionIDs: [ActionKey: Int] = [:]
+        var conditionIDs: [ConditionKey: Int] = [:]
         func id<K: Hashable>(_ key: K, _ table: inout [K: Int]) -> Int {
             if let i = table[key] { return i }
             table[key] = memo
             memo += 1
             return memo - 1
         }
-        var out: [FastStatement] = []
-        for st in statements {
-            let p = id(PrincipalKey(principal: st.principal, notPrincipal: st.notPrincipal), &principals)
-            let a = id(ActionKey(patterns: st.action?.patterns ?? st.notAction?.patterns ?? [], negated: st.action == nil), &actions)
-            let cs = st.conditions.map { c in
-                FastCondition(slot: c.slot, op: c.op, qualifier: c.qualifier, ifExists: c.ifExists, values: c.compiled,
-                              memo: id(ConditionKey(slot: c.slot, op: c.op, qualifier: c.qualifier, ifExists: c.ifExists,
-                                                    values: c.compiled), &conditions))
+        var fs: [FastStatement] = []
+        var fc: [FastCondition] = []
+        var values: [PolicyValue] = []
+        for (i, st) in statements.enumerated() {
+            let p = id(PrincipalKey(principal: st.principal, notPrincipal: st.notPrincipal), &principalIDs)
+            let a = id(ActionKey(patterns: st.action?.patterns ?? st.notAction?.patterns ?? [], negated: st.action == nil), &actionIDs)
+            let cStart = fc.count
+            for c in st.conditions {
+                let vStart = values.count
+                values += c.compiled
+                fc.append(FastCondition(slot: c.slot, op: c.op, qualifier: c.qualifier, ifExists: c.ifExists,
+                                        valueStart: vStart, valueEnd: values.count,
+                                        memo: id(ConditionKey(slot: c.slot, op: c.op, qualifier: c.qualifier, ifExists: c.ifExists,
+                                                              values: c.compiled), &conditionIDs)))
             }
-            out.append(FastStatement(st, principalMemo: p, actionMemo: a, conditions: cs))
+            fs.append(FastStatement(index: i, deny: st.effect == .deny, principalMemo: p, actionMemo: a,
+                                    hasResources: st.resource != nil || st.notResource != nil,
+                                    conditionStart: cStart, conditionEnd: fc.count))
         }
-        return FastPolicy(statements: out, memoSize: memo)
+        self.statements = fs
+        conditions = fc
+        self.values = values
+        principals = statements.map { $0.principal.map(FastPrincipal.init) }
+        notPrincipals = statements.map { $0.notPrincipal.map(FastPrincipal.init) }
+        actions = statements.map { $0.action?.patterns ?? $0.notAction?.patterns ?? [] }
+        actionsNegated = statements.map { $0.action == nil }
+        resources = statements.map { $0.resource?.patterns ?? $0.notResource?.patterns }
+        resourcesNegated = statements.map { $0.resource == nil && $0.notResource != nil }
+        memoSize = memo
     }
-}
-
-/// The fast-path form of a document.
-struct FastPolicy: Sendable {
-    let statements: [FastStatement]
-    let memoSize: Int
 }

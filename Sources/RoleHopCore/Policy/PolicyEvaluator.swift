@@ -67,63 +67,92 @@ public enum PolicyEvaluator {
     /// Scans one document: deny wins; a direct allow beats a delegated one.
     static func scan(_ doc: PolicyDocument, context: RequestContext, usePrincipal: Bool) -> ScanResult {
         let n = doc.keyTable.count
-        let m = doc.fast.memoSize
+        let fast = doc.fast
+        let m = fast.memoSize
         // One scratch buffer: key slots, then the memo of principal/action/condition results (-1 = not yet).
         return withUnsafeTemporaryAllocation(of: Int.self, capacity: Swift.max(n + m, 1)) { buf in
             for i in 0..<n { buf[i] = context.slot(forLowercased: doc.keyTable[i]) }
             for i in n..<(n + m) { buf[i] = -1 }
-            @inline(__always) func memo(_ i: Int, _ compute: () -> Bool) -> Bool {
-                let v = buf[n + i]
-                if v >= 0 { return v == 1 }
-                let r = compute()
-                buf[n + i] = r ? 1 : 0
-                return r
-            }
-            var result = ScanResult.nothing
-            for st in doc.fast.statements {
-                var pm = PrincipalMatch.direct
-                if usePrincipal {
-                    // The principal's kind of match is memoised as 0 none, 1 direct, 2 delegated.
-                    var v = buf[n + st.principalMemo]
-                    if v < 0 {
-                        switch fastPrincipalMatch(st, context.principal) {
-                        case .none: v = 0
-                        case .direct: v = 1
-                        case .delegated: v = 2
+            return fast.statements.withUnsafeBufferPointer { statements in
+                fast.conditions.withUnsafeBufferPointer { conditions in
+                    fast.values.withUnsafeBufferPointer { values in
+                        context.valueLists.withUnsafeBufferPointer { lists in
+                            var result = ScanResult.nothing
+                            statementLoop: for st in statements {
+                                var pm = PrincipalMatch.direct
+                                if usePrincipal {
+                                    // The principal's kind of match is memoised as 0 none, 1 direct, 2 delegated.
+                                    var v = buf[n + st.principalMemo]
+                                    if v < 0 {
+                                        switch fastPrincipalMatch(fast, st.index, context.principal) {
+                                        case .none: v = 0
+                                        case .direct: v = 1
+                                        case .delegated: v = 2
+                                        }
+                                        buf[n + st.principalMemo] = v
+                                    }
+                                    if v == 0 { continue }
+                                    pm = v == 1 ? .direct : .delegated
+                                }
+                                var a = buf[n + st.actionMemo]
+                                if a < 0 {
+                                    a = fastActionMatches(fast, st.index, context) ? 1 : 0
+                                    buf[n + st.actionMemo] = a
+                                }
+                                if a == 0 { continue }
+                                if st.hasResources, !fastResourceMatches(fast, st.index, context) { continue }
+                                for ci in st.conditionStart..<st.conditionEnd {
+                                    let c = conditions[ci]
+                                    var r = buf[n + c.memo]
+                                    if r < 0 {
+                                        let s = buf[c.slot]
+                                        let ok = conditionResult(
+                                            op: c.op, qualifier: c.qualifier, ifExists: c.ifExists,
+                                            values: UnsafeBufferPointer(rebasing: values[c.valueStart..<c.valueEnd]),
+                                            requestValues: s >= 0 ? lists[s] : nil, context: context)
+                                        r = ok ? 1 : 0
+                                        buf[n + c.memo] = r
+                                    }
+                                    if r == 0 { continue statementLoop }
+                                }
+                                if st.deny { return .deny }
+                                if case .direct = pm { result = .allowDirect } else if case .nothing = result { result = .allowDelegated }
+                            }
+                            return result
                         }
-                        buf[n + st.principalMemo] = v
-                    }
-                    if v == 0 { continue }
-                    pm = v == 1 ? .direct : .delegated
-                }
-                guard memo(st.actionMemo, { fastActionMatches(st, context) }), fastResourceMatches(st, context) else { continue }
-                var ok = true
-                for c in st.conditions {
-                    let matched = memo(c.memo) {
-                        let s = buf[c.slot]
-                        return conditionResult(op: c.op, qualifier: c.qualifier, ifExists: c.ifExists, values: c.values,
-                                               requestValues: s >= 0 ? context.valueLists[s] : nil, context: context)
-                    }
-                    if !matched {
-                        ok = false
-                        break
                     }
                 }
-                guard ok else { continue }
-                if st.deny { return .deny }
-                if case .direct = pm { result = .allowDirect } else if case .nothing = result { result = .allowDelegated }
             }
-            return result
         }
     }
 
-    static func fastPrincipalMatch(_ st: FastStatement, _ principal: RequestPrincipal?) -> PrincipalMatch {
-        if let p = st.principal { return fastMatch(p, principal) }
-        if let np = st.notPrincipal {
+    static func fastPrincipalMatch(_ fast: FastPolicy, _ i: Int, _ principal: RequestPrincipal?) -> PrincipalMatch {
+        if let p = fast.principals[i] { return fastMatch(p, principal) }
+        if let np = fast.notPrincipals[i] {
             if case .none = fastMatch(np, principal) { return .direct }
             return .none
         }
         return .none
+    }
+
+    static func fastActionMatches(_ fast: FastPolicy, _ i: Int, _ context: RequestContext) -> Bool {
+        var any = false
+        for pv in fast.actions[i] where valueMatches(pv, context.actionLower, .stringLike, context) {
+            any = true
+            break
+        }
+        return any != fast.actionsNegated[i]
+    }
+
+    static func fastResourceMatches(_ fast: FastPolicy, _ i: Int, _ context: RequestContext) -> Bool {
+        guard let r = context.resource else { return !fast.resourcesNegated[i] }
+        guard let patterns = fast.resources[i] else { return true }
+        var any = false
+        for pv in patterns where valueMatches(pv, r, .stringLike, context) {
+            any = true
+            break
+        }
+        return any != fast.resourcesNegated[i]
     }
 
     static func fastMatch(_ e: FastPrincipal, _ principal: RequestPrincipal?) -> PrincipalMatch {
@@ -144,26 +173,6 @@ public enum PolicyEvaluator {
             }
             return best
         }
-    }
-
-    static func fastActionMatches(_ st: FastStatement, _ context: RequestContext) -> Bool {
-        var any = false
-        for pv in st.actions where valueMatches(pv, context.actionLower, .stringLike, context) {
-            any = true
-            break
-        }
-        return any != st.actionsNegated
-    }
-
-    static func fastResourceMatches(_ st: FastStatement, _ context: RequestContext) -> Bool {
-        guard let r = context.resource else { return !st.resourcesNegated }
-        guard let patterns = st.resources else { return true }
-        var any = false
-        for pv in patterns where valueMatches(pv, r, .stringLike, context) {
-            any = true
-            break
-        }
-        return any != st.resourcesNegated
     }
 
     // MARK: Element matching
@@ -229,11 +238,13 @@ public enum PolicyEvaluator {
     /// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html
     static func conditionResult(_ c: PolicyCondition, _ requestValues: [String]?, _ context: RequestContext,
                                 _ doc: PolicyDocument) -> Bool {
-        conditionResult(op: c.op, qualifier: c.qualifier, ifExists: c.ifExists, values: c.compiled,
-                        requestValues: requestValues, context: context)
+        c.compiled.withUnsafeBufferPointer {
+            conditionResult(op: c.op, qualifier: c.qualifier, ifExists: c.ifExists, values: $0,
+                            requestValues: requestValues, context: context)
+        }
     }
 
-    static func conditionResult(op: ConditionOperator, qualifier: SetQualifier, ifExists: Bool, values: [PolicyValue],
+    static func conditionResult(op: ConditionOperator, qualifier: SetQualifier, ifExists: Bool, values: UnsafeBufferPointer<PolicyValue>,
                                 requestValues: [String]?, context: RequestContext) -> Bool {
         if op == .null {
             let absent = requestValues?.isEmpty ?? true
