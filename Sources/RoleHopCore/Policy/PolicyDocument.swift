@@ -253,7 +253,7 @@ private struct Builder {
         }
         return PolicyDocument(file: file, version: version, id: id, statements: statements, json: v,
                               wasURLEncoded: false, minifiedSize: v.serialized().count, keyTable: keys,
-                              fast: FastPolicy(statements))
+                              fast: FastPolicy(statements, keyTable: keys))
     }
 
     mutating func statement(_ v: JSONValue, index: Int, path: String, version: String?) throws(PolicyError) -> PolicyStatement {
@@ -580,8 +580,10 @@ struct FastStatement: Sendable {
     let conditionEnd: Int
 }
 
-/// The fast-path form of a document.
-struct FastPolicy: Sendable {
+/// The fast-path form of a document. A class, so that evaluation borrows one reference instead of copying tables.
+final class FastPolicy: Sendable {
+    /// Lowercased condition keys used by the document; conditions refer to them by index.
+    let keyTable: [String]
     let statements: [FastStatement]
     let conditions: [FastCondition]
     let values: [PolicyValue]
@@ -601,7 +603,8 @@ struct FastPolicy: Sendable {
 
     /// Compiles statements, numbering equal principal elements, action lists and conditions so that each
     /// distinct one is evaluated at most once per request.
-    init(_ statements: [PolicyStatement]) {
+    init(_ statements: [PolicyStatement], keyTable: [String]) {
+        self.keyTable = keyTable
         var memo = 0
         var principalIDs: [PrincipalKey: Int] = [:]
         var actionIDs: [ActionKey: Int] = [:]

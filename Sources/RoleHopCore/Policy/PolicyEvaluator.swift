@@ -25,8 +25,8 @@ public enum PolicyEvaluator {
     public static func decide(policies: [PolicyDocument], resourcePolicy: PolicyDocument? = nil,
                               context: RequestContext) -> Decision {
         var identityAllow = false
-        for doc in policies {
-            switch scan(doc, context: context, usePrincipal: false) {
+        for i in policies.indices {
+            switch scan(policies[i].fast, context: context, usePrincipal: false) {
             case .deny: return .explicitDeny
             case .allowDirect, .allowDelegated: identityAllow = true
             case .nothing: break
@@ -34,8 +34,8 @@ public enum PolicyEvaluator {
         }
         var resourceDirect = false
         var resourceDelegated = false
-        if let resourcePolicy {
-            switch scan(resourcePolicy, context: context, usePrincipal: true) {
+        if let fast = resourcePolicy?.fast {
+            switch scan(fast, context: context, usePrincipal: true) {
             case .deny: return .explicitDeny
             case .allowDirect: resourceDirect = true
             case .allowDelegated: resourceDelegated = true
@@ -66,12 +66,15 @@ public enum PolicyEvaluator {
 
     /// Scans one document: deny wins; a direct allow beats a delegated one.
     static func scan(_ doc: PolicyDocument, context: RequestContext, usePrincipal: Bool) -> ScanResult {
-        let n = doc.keyTable.count
-        let fast = doc.fast
+        scan(doc.fast, context: context, usePrincipal: usePrincipal)
+    }
+
+    static func scan(_ fast: FastPolicy, context: RequestContext, usePrincipal: Bool) -> ScanResult {
+        let n = fast.keyTable.count
         let m = fast.memoSize
         // One scratch buffer: key slots, then the memo of principal/action/condition results (-1 = not yet).
         return withUnsafeTemporaryAllocation(of: Int.self, capacity: Swift.max(n + m, 1)) { buf in
-            for i in 0..<n { buf[i] = context.slot(forLowercased: doc.keyTable[i]) }
+            for i in 0..<n { buf[i] = context.slot(forLowercased: fast.keyTable[i]) }
             for i in n..<(n + m) { buf[i] = -1 }
             return fast.statements.withUnsafeBufferPointer { statements in
                 fast.conditions.withUnsafeBufferPointer { conditions in
