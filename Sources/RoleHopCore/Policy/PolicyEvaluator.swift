@@ -285,7 +285,7 @@ public enum PolicyEvaluator {
     /// Whether one request value matches one policy value under the (positive sense of the) operator.
     static func valueMatches(_ pv: PolicyValue, _ rv: String, _ op: ConditionOperator, _ context: RequestContext) -> Bool {
         switch pv {
-        case let .exact(s): return s == rv
+        case let .exact(s): return s.utf8.count == rv.utf8.count && s == rv
         case let .folded(s): return s == rv.lowercased()
         case let .pattern(p): return p.matches(rv)
         case let .template(t, fold):

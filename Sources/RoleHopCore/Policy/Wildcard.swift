@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A pre-split IAM wildcard pattern: `*` matches any run of characters, `?` exactly one character.
 ///
 /// Tokens are stored as `UInt16` so that a literal `*` (written `${*}` in a policy) stays distinct from the
@@ -12,6 +18,8 @@ struct WildcardPattern: Sendable, Hashable {
     /// The pattern as a plain string when it has no wildcard (exact comparison is cheaper).
     let literal: String?
     let foldCase: Bool
+    /// Literal bytes before the first wildcard: checked with one memcmp before the backtracking matcher runs.
+    let prefix: [UInt8]
 
     /// Compiles `text` where every `*` and `?` is a wildcard. With `foldCase`, ASCII letters match either case.
     init(_ text: String, foldCase: Bool = false) {
@@ -33,6 +41,7 @@ struct WildcardPattern: Sendable, Hashable {
         let wild = tokens.contains { $0 >= Self.star }
         hasWildcard = wild
         literal = wild ? nil : String(decoding: tokens.map { UInt8(truncatingIfNeeded: $0) }, as: UTF8.self)
+        prefix = foldCase ? [] : tokens.prefix { $0 < Self.star }.map { UInt8(truncatingIfNeeded: $0) }
     }
 
     @inline(__always) static func lower(_ b: UInt8) -> UInt8 {
@@ -46,7 +55,17 @@ struct WildcardPattern: Sendable, Hashable {
             return value.utf8.count == literal.utf8.count && Self.equalFolded(literal, value)
         }
         var v = value
-        return v.withUTF8 { buf in match(buf) }
+        return v.withUTF8 { buf in
+            if !prefix.isEmpty {
+                guard buf.count >= prefix.count else { return false }
+                let same = prefix.withUnsafeBufferPointer { p -> Bool in
+                    guard let a = p.baseAddress, let b = buf.baseAddress else { return false }
+                    return memcmp(a, b, p.count) == 0
+                }
+                if !same { return false }
+            }
+            return match(buf)
+        }
     }
 
     private static func equalFolded(_ a: String, _ b: String) -> Bool {
