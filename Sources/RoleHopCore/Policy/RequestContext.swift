@@ -64,6 +64,8 @@ public struct RequestContext: Sendable {
     let actionLower: String
     public var resource: String?
     private var index: [String: Int] = [:]
+    /// Lowercased keys by slot: small contexts are searched linearly (cheaper than hashing long OIDC keys).
+    private var lowerKeys: [String] = []
     private(set) var valueLists: [[String]] = []
     /// Keys as first written, in insertion order (for display).
     public private(set) var keyNames: [String] = []
@@ -84,6 +86,7 @@ public struct RequestContext: Sendable {
             index[lower] = valueLists.count
             valueLists.append(values)
             keyNames.append(key)
+            lowerKeys.append(lower)
         }
     }
 
@@ -97,7 +100,14 @@ public struct RequestContext: Sendable {
         return valueLists[i]
     }
 
-    func slot(forLowercased key: String) -> Int { index[key] ?? -1 }
+    func slot(forLowercased key: String) -> Int {
+        if lowerKeys.count <= 16 {
+            let n = key.utf8.count
+            for (i, k) in lowerKeys.enumerated() where k.utf8.count == n && k == key { return i }
+            return -1
+        }
+        return index[key] ?? -1
+    }
 
     /// All keys with their values, in insertion order.
     public var entries: [(key: String, values: [String])] {
