@@ -151,7 +151,7 @@ public enum TrustAnalysis {
     public static func analyze(trustPolicy: PolicyDocument, request: TrustRequest,
                                identityPolicies: [PolicyDocument]? = nil, hop: Int? = nil) -> TrustResult {
         let ctx = context(for: request, trustPolicy: trustPolicy)
-        let evaluation = PolicyEvaluator.evaluate(policies: [], resourcePolicy: trustPolicy, context: ctx)
+        var evaluation = PolicyEvaluator.evaluate(policies: [], resourcePolicy: trustPolicy, context: ctx)
         let trustScan = PolicyEvaluator.scan(trustPolicy, context: ctx, usePrincipal: true)
         let trustDecision: Decision
         var delegatedOnly = false
@@ -171,6 +171,12 @@ public enum TrustAnalysis {
             decision = PolicyEvaluator.decide(policies: identityPolicies, resourcePolicy: trustPolicy, context: ctx)
         }
         let identityDecision = identityEvaluation?.decision
+        if trustDecision == .allowed, evaluation.decision != .allowed {
+            // Evaluated without identity policies, the trust alone "denies" a delegated or cross-account hop;
+            // say what the trust policy itself decided.
+            evaluation.reason = "the trust policy allows \(ctx.action); the caller's identity policies must allow it too"
+                + (identityPolicies == nil ? " (not checked)" : "")
+        }
 
         // Session tags and a source identity each need their own permission in the trust (and identity) policy.
         var extra: [ActionDecision] = []
