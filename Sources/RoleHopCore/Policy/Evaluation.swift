@@ -319,9 +319,10 @@ enum NearMissFinder {
         return parts.isEmpty ? nil : parts.joined(separator: "; ")
     }
 
-    /// `oidc.eks.../id/X:sub` -> `sub`, `aws:PrincipalArn` -> `aws:PrincipalArn`.
+    /// `oidc.eks.../id/X:sub` -> `sub`; `aws:PrincipalArn` and `s3:max-keys` stay as they are.
     static func shortKey(_ key: String) -> String {
-        if key.hasPrefix("aws:") || key.hasPrefix("sts:") { return key }
-        return key.split(separator: ":").last.map(String.init) ?? key
+        // Only issuer-prefixed keys (a host name before the colon) are shortened; `s3:max-keys` stays whole.
+        guard let colon = key.lastIndex(of: ":"), key[..<colon].contains(".") else { return key }
+        return String(key[key.index(after: colon)...])
     }
 }
