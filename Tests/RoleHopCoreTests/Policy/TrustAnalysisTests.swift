@@ -234,3 +234,25 @@ struct TrustAnalysisTests {
         #expect(r.evaluationsPerSecond > 0)
     }
 }
+
+@Suite("Fast path and explained path agree")
+struct FastExplainAgreementTests {
+    static let fixtures = ["reference-trust-account-a-role.json", "reference-trust-b-own-provider.json", "trust-a-hardened.json",
+                           "broken-namespace-typo.json", "broken-stringequals-wildcard.json", "broken-wrong-issuer.json",
+                           "broken-missing-provider-account.json", "broken-aud-typo.json", "broken-action-assumerole.json",
+                           "broken-key-other-issuer.json", "broken-oversized.json"]
+
+    @Test("every trust fixture against both tokens and both role accounts", arguments: fixtures)
+    func agree(_ fixture: String) throws {
+        let doc = try load(fixture)
+        for claimsFile in ["claims-default-my-service-account.json", "claims-prod-app.json"] {
+            for role in [roleA, roleB] {
+                let ctx = TrustAnalysis.context(for: .webIdentity(claims: try claims(claimsFile), roleArn: role, sessionName: nil))
+                let fast = PolicyEvaluator.decide(policies: [], resourcePolicy: doc, context: ctx)
+                let e = PolicyEvaluator.evaluate(policies: [], resourcePolicy: doc, context: ctx)
+                #expect(fast == e.decision)
+                #expect((fast == .allowed) == e.statements.contains { $0.matched && $0.effect == .allow })
+            }
+        }
+    }
+}
