@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import ArgumentParser
 import RoleHopCore
 
@@ -54,7 +51,7 @@ struct PolicyEvalCommand: ParsableCommand {
             print(output == .json ? e.jsonObject.serialized(pretty: true) : PolicyReport.text(e), terminator: output == .json ? "\n" : "")
             if e.decision != .allowed { throw ExitCode(1) }
         } catch let error as InputError {
-            policyPrintError("rolehop: \(error)")
+            printError("rolehop: \(error)")
             throw ExitCode(2)
         }
     }
@@ -75,8 +72,3 @@ struct PolicyBenchCommand: ParsableCommand {
     }
 }
 
-/// Writes one line to standard error (private: other commands keep their own).
-func policyPrintError(_ s: String) {
-    let line = s + "\n"
-    _ = line.utf8CString.withUnsafeBufferPointer { write(2, $0.baseAddress, $0.count - 1) }
-}

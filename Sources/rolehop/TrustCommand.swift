@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import ArgumentParser
 import RoleHopCore
 
@@ -12,7 +9,9 @@ struct TrustCommand: ParsableCommand {
 
     @Option(help: "The role's trust policy (plain or URL-encoded JSON, as iam get-role returns it).")
     var policy: String
-    @Option(help: "JSON file with the web-identity token's decoded claims (iss, sub, aud, ...).")
+    @Option(help: "The web-identity token file (a JWT; decoded, never printed).")
+    var token: String?
+    @Option(help: "JSON file with the web-identity token's decoded claims (iss, sub, aud, ...), instead of --token.")
     var claims: String?
     @Option(help: "The caller's ARN, for sts:AssumeRole.")
     var principal: String?
@@ -43,13 +42,20 @@ struct TrustCommand: ParsableCommand {
                 for p in identityPolicies { identity?.append(try PolicyFiles.loadPolicy(p, fs: fs)) }
             }
             let request: TrustRequest
-            switch (claims, principal) {
-            case let (c?, nil):
+            switch (token ?? claims, principal) {
+            case (_?, nil):
                 if let action, action != "sts:AssumeRoleWithWebIdentity" {
-                    throw InputError(file: "--action", message: "--claims goes with sts:AssumeRoleWithWebIdentity, not \(action)")
+                    throw InputError(file: "--action", message: "--token/--claims go with sts:AssumeRoleWithWebIdentity, not \(action)")
                 }
-                let doc = try PolicyFiles.loadJSON(c, fs: fs)
-                request = try Self.webIdentityRequest(payload: doc.value, file: c, roleArn: roleArn, sessionName: sessionName)
+                if token != nil, claims != nil { throw InputError(file: "rolehop", message: "give --token or --claims, not both") }
+                if let token {
+                    request = try Self.webIdentityRequest(tokenFile: token, fs: fs, roleArn: roleArn, sessionName: sessionName)
+                } else if let claims {
+                    let doc = try PolicyFiles.loadJSON(claims, fs: fs)
+                    request = try Self.webIdentityRequest(payload: doc.value, file: claims, roleArn: roleArn, sessionName: sessionName)
+                } else {
+                    throw InputError(file: "rolehop", message: "give --token FILE or --claims FILE")
+                }
             case let (nil, p?):
                 if let action, action != "sts:AssumeRole" {
                     throw InputError(file: "--action", message: "--principal goes with sts:AssumeRole, not \(action)")
@@ -64,7 +70,7 @@ struct TrustCommand: ParsableCommand {
                 request = .assumeRole(callerArn: p, roleArn: roleArn, externalId: externalId, sessionName: sessionName,
                                       tags: tagMap, sourceIdentity: sourceIdentity)
             default:
-                throw InputError(file: "rolehop", message: "give exactly one of --claims FILE (web identity) or --principal ARN (AssumeRole)")
+                throw InputError(file: "rolehop", message: "give exactly one of --token FILE / --claims FILE (web identity) or --principal ARN (AssumeRole)")
             }
             let result = TrustAnalysis.analyze(trustPolicy: trust, request: request, identityPolicies: identity)
             if output == .json {
@@ -74,13 +80,35 @@ struct TrustCommand: ParsableCommand {
             }
             if result.decision != .allowed || result.findings.contains(where: { $0.severity == .fail }) { throw ExitCode(1) }
         } catch let error as InputError {
-            policyPrintError("rolehop: \(error)")
+            printError("rolehop: \(error)")
             throw ExitCode(2)
         }
     }
 
-    /// The seam for the token module: a web-identity hop from a token's decoded payload (its claims object).
-    /// `--claims FILE` calls it with the file's JSON; `--token FILE` will call it with the decoded JWT payload.
+    /// A web-identity hop from a token file: the token module decodes the JWT (nothing is verified here) and
+    /// only its payload is used; the raw token is never printed.
+    static func webIdentityRequest(tokenFile: String, fs: LocalFileSystem, roleArn: String?, sessionName: String?) throws(InputError) -> TrustRequest {
+        let text: String
+        do {
+            text = try fs.readText(tokenFile, limit: 1 << 20)
+        } catch {
+            throw InputError(file: tokenFile, message: "cannot read: \(error)")
+        }
+        do {
+            let decoded = try WebIdentityToken.decode(text)
+            return try webIdentityRequest(payload: decoded.payload, file: tokenFile, roleArn: roleArn, sessionName: sessionName)
+        } catch let error as InputError {
+            throw error
+        } catch let error as TokenError {
+            let (line, column) = error.lineColumn(in: text)
+            throw InputError(file: tokenFile, line: line, column: column, message: "not a JWT: \(error)")
+        } catch {
+            throw InputError(file: tokenFile, message: "not a JWT: \(error)")
+        }
+    }
+
+    /// The seam between the token module and the trust view: a web-identity hop from a token's decoded
+    /// payload (its claims object). `--claims FILE` passes the file's JSON, `--token FILE` the JWT's payload.
     static func webIdentityRequest(payload: JSONValue, file: String, roleArn: String?, sessionName: String?) throws(InputError) -> TrustRequest {
         guard payload.objectValue != nil else {
             throw InputError(file: file, line: 1, column: 1, message: "the claims must be a JSON object (the token's payload)")
