@@ -262,7 +262,15 @@ public enum PolicyEvaluator {
             }
         }
         func m(_ rv: String) -> Bool {
-            for pv in values where valueMatches(pv, rv, op, context) { return true }
+            let count = rv.utf8.count
+            for i in values.indices {
+                // Exact strings (the usual :sub and :aud values) are compared inline: length first.
+                if case let .exact(s) = values[i] {
+                    if s.utf8.count == count, s == rv { return true }
+                    continue
+                }
+                if valueMatches(values[i], rv, op, context) { return true }
+            }
             return false
         }
         if rvs.count == 1 {
