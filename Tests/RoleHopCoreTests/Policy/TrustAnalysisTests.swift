@@ -256,3 +256,21 @@ struct FastExplainAgreementTests {
         }
     }
 }
+
+@Suite("Web-identity session tags")
+struct WebIdentityTagTests {
+    @Test("principal_tags in the token need sts:TagSession in the trust")
+    func tokenTags() throws {
+        let claims = try JSONParser.parse(#"""
+        {"iss": "https://oidc.eks.region-code.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE", "sub": "system:serviceaccount:default:my-service-account",
+         "aud": "sts.amazonaws.com", "https://aws.amazon.com/tags": {"principal_tags": {"team": ["payments"]}, "transitive_tag_keys": ["team"]}}
+        """#).value
+        let trust = try load("trust-a-hardened.json")
+        let r = TrustAnalysis.analyze(trustPolicy: trust, request: .webIdentity(claims: claims, roleArn: roleA))
+        #expect(r.trustDecision == .allowed)
+        #expect(r.decision == .implicitDeny)
+        #expect(r.ids.contains("trust.tagsession-required"))
+        #expect(r.context.values("aws:RequestTag/team") == ["payments"])
+        #expect(r.context.values("oidc.eks.region-code.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:aud") == ["sts.amazonaws.com"])
+    }
+}
