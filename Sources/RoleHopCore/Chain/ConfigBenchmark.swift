@@ -1,0 +1,50 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A benchmark of parsing and resolving a large generated config (not a test; see bench/config_bench.sh).
+public enum ConfigBenchmark {
+    /// A config with `profileCount` profiles: a static-key root every 50 profiles and role profiles that
+    /// each name the previous one as `source_profile`, so chains are up to 50 hops long.
+    public static func generate(profileCount: Int) -> String {
+        var s = ""
+        s.reserveCapacity(profileCount * 120)
+        for i in 0..<profileCount {
+            if i % 50 == 0 {
+                s += "[profile p\(i)]\naws_access_key_id = AKIAFAKEEXAMPLE\(i)\naws_secret_access_key = FAKESECRET\n"
+                s += "region = eu-west-1\n"
+            } else {
+                s += "[profile p\(i)]\nrole_arn = arn:aws:iam::111122223333:role/r\(i)\nsource_profile = p\(i - 1)\n"
+                s += "role_session_name = s\(i)\n"
+            }
+        }
+        return s
+    }
+
+    /// Parses a generated config and resolves every profile; returns the wall time of parse + resolve only.
+    public static func run(profileCount: Int) -> (seconds: Double, profiles: Int) {
+        let bytes = Array(generate(profileCount: profileCount).utf8)
+        let t0 = now()
+        let parsed = ConfigParser.parse(bytes, path: "bench/config", kind: .config)
+        let config = SharedConfig.merge(config: parsed, credentials: nil)
+        let chains = ChainResolver.resolveAll(config: config, environment: Environment())
+        let t1 = now()
+        return (t1 - t0, chains.count)
+    }
+
+    static func now() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+}
+
+extension ChainResolver {
+    /// Every profile name of the merged files, in file order (for `--all-profiles`, the TUI and benchmarks).
+    public static func profileNames(_ config: SharedConfig) -> [String] { config.profileNames }
+
+    /// Resolves every profile as if selected with `--profile`.
+    public static func resolveAll(config: SharedConfig, environment: Environment) -> [ResolvedChain] {
+        config.profileNames.map { resolve(config: config, environment: environment, selection: Selection(flag: $0)) }
+    }
+}
