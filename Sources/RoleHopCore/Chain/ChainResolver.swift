@@ -161,6 +161,7 @@ public enum ChainResolver {
                 fix: "Make sure this is the chain you mean; the IRSA role is reached only through the profile."))
         }
 
+        func build(_ winner: CredentialCandidate) -> ResolvedChain {
         var chain: ResolvedChain
         switch winner.kind {
         case .environmentKeys:
@@ -197,6 +198,21 @@ public enum ChainResolver {
             }
         case .instanceMetadata:
             chain = ResolvedChain(base: .instanceMetadata)
+        }
+        return chain
+        }
+        var chain = build(winner)
+        // A selected profile without any credentials does not stop the default chain: the SDKs go on to the
+        // container and instance-metadata providers.
+        if winner.kind == .profile, chain.hops.isEmpty, var b = chain.blocker, b.id == "chain.profile-without-credentials",
+           let next = candidates.indices.first(where: { $0 > winnerIndex && candidates[$0].status != .ignored }) {
+            b.severity = .warn
+            b.why += " The SDKs skip it and use the next source: \(candidates[next].summary)."
+            candidates[winnerIndex].status = .ignored
+            candidates[next].status = .winner
+            let profileFindings = chain.findings.filter { $0.id != b.id } + [b]
+            chain = build(candidates[next])
+            chain.findings = profileFindings + chain.findings
         }
         chain.candidates = candidates
         chain.findings = findings + chain.findings

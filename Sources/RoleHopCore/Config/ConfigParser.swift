@@ -248,6 +248,13 @@ private struct Parser {
             return r
         }
 
+        if kind == .config, a > s + 1 {
+            warn("config.portability.header-whitespace",
+                 "Whitespace after '[' on line \(line): botocore ignores this section", line: line, column: 2,
+                 text: excerpt(s, e),
+                 why: "The shared rules trim the section name; botocore (AWS CLI, Python) compares the untrimmed "
+                 + "text with `profile`, so the section is lost there.", fix: "Remove the whitespace after '['.")
+        }
         var sectionKind = ConfigSectionKind.profile
         var nameStart = a
         var bare = false
@@ -394,6 +401,13 @@ private struct Parser {
         }
         var b = e
         while b > first, ConfigParser.isSpace(bytes[b - 1]) { b -= 1 }
+        if bytes[first] == UInt8(ascii: "#") || bytes[first] == UInt8(ascii: ";") {
+            warn("config.portability.indented-comment",
+                 "Indented comment on line \(line) continues the value above in the shared rules",
+                 line: line, column: first - s + 1, text: excerpt(s, e),
+                 why: "The shared rules read an indented `#`/`;` line as part of the previous value; botocore "
+                 + "(AWS CLI, Python) drops it as a comment.", fix: "Start comment lines in column 1.")
+        }
         if inSubBlock {
             var eq = first
             while eq < b, bytes[eq] != UInt8(ascii: "=") { eq += 1 }
