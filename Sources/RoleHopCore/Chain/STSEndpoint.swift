@@ -83,8 +83,8 @@ public struct STSEndpoint: Sendable, Hashable {
 
     static func isTrue(_ s: Sourced<String>?) -> Bool { s?.value.lowercased() == "true" }
 
-    /// Resolves the endpoint: configured endpoint URLs first (AWS_ENDPOINT_URL_STS, the services section,
-    /// AWS_ENDPOINT_URL, the profile's `endpoint_url`, unless ignored), then the partition's regional
+    /// Resolves the endpoint: configured endpoint URLs first (AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, the
+    /// services section, the profile's `endpoint_url`, unless ignored), then the partition's regional
     /// endpoint with FIPS and dual-stack variants, or the global endpoint for `legacy` in a legacy region or
     /// when no region is set.
     public static func resolve(_ s: STSEndpointSettings, hop: Int? = nil) -> STSEndpoint {
@@ -107,7 +107,9 @@ public struct STSEndpoint: Sendable, Hashable {
             }
         }
         if !ignore {
-            for candidate in [s.envServiceEndpoint, s.servicesEndpoint, s.envGlobalEndpoint, s.profileEndpoint] {
+            // Environment before files (SDK reference guide, "Service-specific endpoints"; botocore agrees):
+            // AWS_ENDPOINT_URL beats the services section.
+            for candidate in [s.envServiceEndpoint, s.envGlobalEndpoint, s.servicesEndpoint, s.profileEndpoint] {
                 if let c = candidate {
                     return STSEndpoint(url: c, signingRegion: signing, findings: findings)
                 }
