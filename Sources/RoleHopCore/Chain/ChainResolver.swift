@@ -435,7 +435,8 @@ public enum ChainResolver {
         let settings = STSEndpointSettings.from(profile: topProfile, services: config.services, environment: env,
                                                 region: region)
         if !chain.hops.isEmpty, region == nil {
-            let elsewhere = chain.hops.compactMap { h in h.profile.flatMap { config.profiles[$0]?.sourced("region") } }.first
+            let elsewhere = (chain.hops.compactMap(\.profile) + [chain.base.profile].compactMap { $0 })
+                .lazy.compactMap { config.profiles[$0]?.sourced("region") }.first
             chain.findings.append(Finding(
                 id: "chain.region-missing", severity: .warn,
                 title: elsewhere != nil ? "The region of a source profile is not inherited"

@@ -97,6 +97,17 @@ public enum BaseCredentials: Sendable, Hashable {
         }
     }
 
+    /// The profile that supplies these credentials, when a profile does.
+    public var profile: String? {
+        switch self {
+        case let .accessKey(k): return k.profile
+        case let .webIdentity(_, p): return p
+        case let .namedSource(_, p), let .process(_, p): return p
+        case let .sso(_, _, _, _, p): return p
+        default: return nil
+        }
+    }
+
     /// True when the credentials are themselves role-session credentials, so an `AssumeRole` made with them
     /// is role chaining (limited to one hour).
     public var isRoleSession: Bool {
