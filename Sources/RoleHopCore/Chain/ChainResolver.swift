@@ -447,10 +447,12 @@ public enum ChainResolver {
                 + "\"You must specify a region\".",
                 fix: "Add `region = ...` to [\(chain.profile?.value ?? "profile")] or set AWS_REGION."))
         }
+        // Every hop's STS client is configured from the same profile and environment: one resolution.
+        let ep = chain.hops.isEmpty ? nil : STSEndpoint.resolve(settings, hop: 1)
+        if let ep { chain.findings += ep.findings }
         for i in chain.hops.indices {
             let n = i + 1
-            let ep = STSEndpoint.resolve(settings, hop: n)
-            if i == 0 { chain.findings += ep.findings }
+            guard let ep else { break }
             chain.hops[i].region = region
             chain.hops[i].stsEndpoint = ep.url
             chain.hops[i].signingRegion = ep.signingRegion
