@@ -48,7 +48,7 @@ struct ChainCommand: ParsableCommand {
             let docs = chains.map { ChainReport.json($0, files: config.files) }
             print((allProfiles ? JSONValue.array(docs) : docs[0]).serialized(pretty: true))
         case .text:
-            print(chains.map { ChainReport.text($0, width: 80) }.joined(separator: "\n"), terminator: "")
+            print(chains.map { ChainReport.text($0, files: config.files, width: 80) }.joined(separator: "\n"), terminator: "")
         }
         var code: Int32 = 0
         for c in chains {

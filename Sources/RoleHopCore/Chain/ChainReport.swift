@@ -122,31 +122,71 @@ public enum ChainReport {
         return .object(root)
     }
 
-    /// A readable path with provenance, wrapped for `width` columns.
-    public static func text(_ c: ResolvedChain, width: Int = 80) -> String {
-        var lines: [String] = []
-        let steps = steps(c)
-        if let p = c.profile {
-            lines.append("profile \(p.value)   (\(p.source))")
-        } else {
-            lines.append("no profile: default provider chain")
+    /// Short labels for the text form, by JSON setting name.
+    static let labels: [String: String] = [
+        "roleArn": "role", "webIdentityTokenFile": "token file", "sourceProfile": "source", "credentialSource":
+            "cred source", "roleSessionName": "session", "externalId": "external id", "mfaSerial": "mfa serial",
+        "durationSeconds": "duration", "stsEndpoint": "endpoint", "accessKeyId": "key id", "secretAccessKey":
+            "secret key", "sessionToken": "token", "credentialProcess": "process", "ssoSession": "sso session",
+        "ssoStartUrl": "start url", "ssoAccountId": "account", "ssoRoleName": "role name",
+        "containerCredentialsUri": "uri", "authorizationTokenFile": "auth token", "endpoint": "endpoint",
+    ]
+
+    /// A source in a few characters: `config:6`, `env AWS_REGION`, `--profile`, `default`.
+    static func shortSource(_ s: Source, files: [ConfigFileStatus]) -> String {
+        switch s {
+        case let .file(path, line, _):
+            let name = files.first { $0.path == path }?.kind.rawValue ?? path
+            return "\(name):\(line)"
+        case let .environment(n): return "env \(n)"
+        case let .flag(n): return n
+        case .defaultValue: return "default"
+        case let .derived(why):
+            return why.hasPrefix("regional endpoint") ? "from region" : why.hasPrefix("no region") ? "no region" : "derived"
+        case let .remote(what): return what
         }
-        if let r = c.region { lines.append("region  \(r.value)   (\(r.source))") }
-        lines.append("")
-        let nameWidth = 17
-        for (n, step) in steps.enumerated() {
-            var head = "\(n + 1). \(step.kind)"
-            if let h = step.hop {
-                head += " -> STS \(c.hops[h].kind == .assumeRole ? "AssumeRole" : "AssumeRoleWithWebIdentity")"
-                if c.hops[h].isChained { head += " (chained)" }
+    }
+
+    /// A readable path with provenance for `width` columns: the files, then one block per step with each
+    /// setting and where it came from (`config:6` = line 6 of the config file), then sources and findings.
+    public static func text(_ c: ResolvedChain, files: [ConfigFileStatus] = [], width: Int = 80) -> String {
+        var lines: [String] = []
+        func row(_ indent: Int, _ label: String, _ value: String, _ source: String) {
+            let left = String(repeating: " ", count: indent) + label.padding(to: 12) + value
+            if left.count + 2 + source.count <= width {
+                lines.append(left + String(repeating: " ", count: width - left.count - source.count) + source)
+            } else {
+                lines.append(contentsOf: wrap(left, width: width, indent: String(repeating: " ", count: indent + 12)))
+                if !source.isEmpty {
+                    lines.append(String(repeating: " ", count: max(0, width - source.count)) + source)
+                }
             }
-            if let p = step.profile { head += "   [\(p)]" }
-            lines.append(head)
-            for s in step.settings {
-                let label = "   " + s.name.padding(to: nameWidth)
-                lines.append(label + s.value.value)
-                let src = "      from " + s.value.source.description
-                lines.append(contentsOf: wrap(src, width: width, indent: "           "))
+        }
+        if let p = c.profile {
+            row(0, "profile", p.value, shortSource(p.source, files: files))
+        } else {
+            row(0, "profile", "(none: default credential chain)", "")
+        }
+        for f in files where f.state != .missing || f.pathSource.map({ if case .defaultValue = $0 { return false } else { return true } }) ?? false {
+            row(0, f.kind.rawValue, f.path + (f.state == .read ? "" : " (\(f.state.rawValue))"),
+                f.pathSource.map { shortSource($0, files: []) } ?? "")
+        }
+        row(0, "region", c.region?.value ?? "(none)", c.region.map { shortSource($0.source, files: files) } ?? "")
+        lines.append("")
+        let steps = steps(c)
+        for (n, step) in steps.enumerated() {
+            var head: String
+            if let h = step.hop {
+                let hop = c.hops[h]
+                head = "hop \(h + 1)  " + (hop.kind == .assumeRole ? "AssumeRole" : "AssumeRoleWithWebIdentity")
+                if hop.kind == .assumeRole { head += hop.isChained ? " (chained: 1 h max)" : "" }
+            } else {
+                head = "base   " + step.kind
+            }
+            let profile = step.profile.map { "[profile \($0)]" } ?? ""
+            lines.append(head + String(repeating: " ", count: max(2, width - head.count - profile.count)) + profile)
+            for s in step.settings where s.name != "region" {
+                row(7, labels[s.name] ?? s.name, s.value.value, shortSource(s.value.source, files: files))
             }
             if n + 1 < steps.count { lines.append("   |") }
         }
@@ -165,13 +205,13 @@ public enum ChainReport {
             for f in c.findings {
                 lines.append(contentsOf: wrap("  \(f.severity.rawValue.uppercased().padding(to: 5)) \(f.title)",
                                               width: width, indent: "        "))
-                lines.append(contentsOf: wrap("        [\(f.id)]", width: width, indent: "        "))
                 for e in f.evidence {
                     var t = "        \(e.label): \(e.value)"
                     if let s = e.source { t += " (\(s))" }
                     lines.append(contentsOf: wrap(t, width: width, indent: "          "))
                 }
                 if !f.fix.isEmpty { lines.append(contentsOf: wrap("        fix: \(f.fix)", width: width, indent: "          ")) }
+                lines.append(contentsOf: wrap("        [\(f.id)]", width: width, indent: "        "))
             }
         }
         return lines.joined(separator: "\n") + "\n"
