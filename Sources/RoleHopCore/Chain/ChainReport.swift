@@ -87,7 +87,9 @@ public enum ChainReport {
                 fields.append(("signingRegion", .string(c.hops[h].signingRegion)))
             }
             for s in step.settings {
-                if s.name == "durationSeconds", let d = Int(s.value.value) {
+                if s.name == "roleSessionName", s.value.source == .defaultValue("no role_session_name") {
+                    fields.append((s.name, .null))  // the SDK generates one per call
+                } else if s.name == "durationSeconds", let d = Int(s.value.value) {
                     fields.append((s.name, .number(Double(d))))
                 } else {
                     fields.append((s.name, .string(s.value.value)))
