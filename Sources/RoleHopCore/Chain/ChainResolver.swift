@@ -15,6 +15,32 @@ public enum ChainResolver {
         public init(flag: String? = nil) { self.flag = flag }
     }
 
+    /// The environment variables resolution reads, looked up once (`resolveAll` shares one for every profile).
+    struct EnvView {
+        let env: Environment
+        let profile, defaultProfile, region, defaultRegion, accessKeyId, secretAccessKey, roleArn, tokenFile,
+            roleSessionName, relativeURI, fullURI, authTokenFile, imdsDisabled: Sourced<String>?
+        let endpoint: STSEndpointSettings
+
+        init(_ env: Environment) {
+            self.env = env
+            profile = env.sourced("AWS_PROFILE")
+            defaultProfile = env.sourced("AWS_DEFAULT_PROFILE")
+            region = env.sourced("AWS_REGION")
+            defaultRegion = env.sourced("AWS_DEFAULT_REGION")
+            accessKeyId = env.sourced("AWS_ACCESS_KEY_ID")
+            secretAccessKey = env.sourced("AWS_SECRET_ACCESS_KEY")
+            roleArn = env.sourced("AWS_ROLE_ARN")
+            tokenFile = env.sourced("AWS_WEB_IDENTITY_TOKEN_FILE")
+            roleSessionName = env.sourced("AWS_ROLE_SESSION_NAME")
+            relativeURI = env.sourced("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")
+            fullURI = env.sourced("AWS_CONTAINER_CREDENTIALS_FULL_URI")
+            authTokenFile = env.sourced("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")
+            imdsDisabled = env.sourced("AWS_EC2_METADATA_DISABLED")
+            endpoint = STSEndpointSettings.from(profile: nil, services: [:], environment: env, region: nil)
+        }
+    }
+
     /// Role session names STS accepts: `[\w+=,.@-]{2,64}`.
     public static func isValidSessionName(_ s: String) -> Bool {
         let u = s.utf8
@@ -37,6 +63,11 @@ public enum ChainResolver {
     /// Resolves the chain for this environment: the selected profile, else the default provider chain.
     public static func resolve(config: SharedConfig, environment env: Environment,
                                selection: Selection = Selection()) -> ResolvedChain {
+        resolve(config: config, view: EnvView(env), selection: selection)
+    }
+
+    static func resolve(config: SharedConfig, view v: EnvView, selection: Selection) -> ResolvedChain {
+        let env = v.env
         var findings = config.findings
         if let e = config.fatalError {
             let blocker = Finding(id: "chain.config-unusable", severity: .fail,
@@ -54,9 +85,9 @@ public enum ChainResolver {
         var explicit = false
         if let f = selection.flag, !f.isEmpty {
             selected = Sourced(f, from: .flag("--profile")); explicit = true
-        } else if let p = env.sourced("AWS_PROFILE") {
+        } else if let p = v.profile {
             selected = p; explicit = true
-            if let d = env.sourced("AWS_DEFAULT_PROFILE"), d.value != p.value {
+            if let d = v.defaultProfile, d.value != p.value {
                 findings.append(Finding(
                     id: "config.portability.profile-variable", severity: .warn,
                     title: "AWS_PROFILE=\(p.value) and AWS_DEFAULT_PROFILE=\(d.value) disagree",
@@ -65,13 +96,13 @@ public enum ChainResolver {
                     why: "Most SDKs read AWS_PROFILE; botocore (AWS CLI, Python) reads AWS_DEFAULT_PROFILE first.",
                     fix: "Unset AWS_DEFAULT_PROFILE."))
             }
-        } else if let d = env.sourced("AWS_DEFAULT_PROFILE") {
+        } else if let d = v.defaultProfile {
             selected = d; explicit = true
         } else if config.profiles["default"] != nil {
             selected = Sourced("default", from: .defaultValue("no profile selected"))
         }
 
-        if let r = env.sourced("AWS_REGION"), env.sourced("AWS_DEFAULT_REGION")?.value != r.value {
+        if let r = v.region, v.defaultRegion?.value != r.value {
             findings.append(Finding(
                 id: "config.portability.aws-region", severity: .info,
                 title: "AWS_REGION=\(r.value) is not read by botocore",
@@ -92,8 +123,8 @@ public enum ChainResolver {
 
         // Every source present, in precedence order.
         var candidates: [CredentialCandidate] = []
-        let envKeyId = env.sourced("AWS_ACCESS_KEY_ID")
-        let envSecret = env.sourced("AWS_SECRET_ACCESS_KEY")
+        let envKeyId = v.accessKeyId
+        let envSecret = v.secretAccessKey
         let envKeysPresent = envKeyId != nil || envSecret != nil
         let fromFlag = selection.flag?.isEmpty == false
         if envKeysPresent {
@@ -108,22 +139,22 @@ public enum ChainResolver {
             candidates.append(CredentialCandidate(kind: .profile, status: .shadowed, summary: "profile \(s.value)",
                                                   evidence: [Evidence("profile", s.value, source: s.source)]))
         }
-        let envRole = env.sourced("AWS_ROLE_ARN")
-        let envToken = env.sourced("AWS_WEB_IDENTITY_TOKEN_FILE")
+        let envRole = v.roleArn
+        let envToken = v.tokenFile
         if let envRole, let envToken {
             candidates.append(CredentialCandidate(
                 kind: .webIdentityEnvironment, status: .shadowed, summary: "web identity \(envRole.value)",
                 evidence: [Evidence("AWS_ROLE_ARN", envRole.value, source: envRole.source),
                            Evidence("AWS_WEB_IDENTITY_TOKEN_FILE", envToken.value, source: envToken.source)]))
         }
-        let containerURI: Sourced<String>? = env.sourced("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI").map {
+        let containerURI: Sourced<String>? = v.relativeURI.map {
             Sourced("http://169.254.170.2" + $0.value, from: $0.source)
-        } ?? env.sourced("AWS_CONTAINER_CREDENTIALS_FULL_URI")
+        } ?? v.fullURI
         if let c = containerURI {
             candidates.append(CredentialCandidate(kind: .container, status: .shadowed, summary: "container \(c.value)",
                                                   evidence: [Evidence("uri", c.value, source: c.source)]))
         }
-        let imdsDisabled = env.sourced("AWS_EC2_METADATA_DISABLED")?.value.lowercased() == "true"
+        let imdsDisabled = v.imdsDisabled?.value.lowercased() == "true"
         if !imdsDisabled {
             candidates.append(CredentialCandidate(
                 kind: .instanceMetadata, status: .shadowed, summary: "instance metadata (169.254.169.254)",
@@ -133,7 +164,7 @@ public enum ChainResolver {
             let blocker = Finding(id: "chain.no-credentials", severity: .fail,
                                   title: "No credential source is configured",
                                   evidence: [Evidence("AWS_EC2_METADATA_DISABLED", "true",
-                                                      source: env.sourced("AWS_EC2_METADATA_DISABLED")?.source)],
+                                                      source: v.imdsDisabled?.source)],
                                   why: "The SDKs fail with \"Unable to locate credentials\".",
                                   fix: "Set AWS_PROFILE, or AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE (IRSA).")
             findings.append(blocker)
@@ -181,20 +212,20 @@ public enum ChainResolver {
                     fix: "Set both variables, or neither.")
             }
         case .profile:
-            chain = walk(config: config, env: env, top: selected?.value ?? "default")
+            chain = walk(config: config, view: v, top: selected?.value ?? "default")
             chain.profile = selected
         case .webIdentityEnvironment:
             chain = ResolvedChain(base: .none)
             if let envRole, let envToken {
                 chain.base = .webIdentity(tokenFile: envToken, profile: nil)
                 chain.hops = [RoleHop(kind: .assumeRoleWithWebIdentity, profile: nil, roleArn: envRole,
-                                      sessionName: env.sourced("AWS_ROLE_SESSION_NAME"),
+                                      sessionName: v.roleSessionName,
                                       webIdentityTokenFile: envToken)]
             }
         case .container:
             chain = ResolvedChain(base: .none)
             if let c = containerURI {
-                chain.base = .container(uri: c, authorizationTokenFile: env.sourced("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"))
+                chain.base = .container(uri: c, authorizationTokenFile: v.authTokenFile)
             }
         case .instanceMetadata:
             chain = ResolvedChain(base: .instanceMetadata)
@@ -217,7 +248,7 @@ public enum ChainResolver {
         chain.candidates = candidates
         chain.findings = findings + chain.findings
         if let b = chain.blocker, !chain.findings.contains(b) { chain.findings.append(b) }
-        finish(&chain, config: config, env: env)
+        finish(&chain, config: config, view: v)
         return chain
     }
 
@@ -226,11 +257,11 @@ public enum ChainResolver {
     }
 
     /// Follows `source_profile` from `top` to the base credentials. Hops come out base first.
-    static func walk(config: SharedConfig, env: Environment, top: String) -> ResolvedChain {
+    static func walk(config: SharedConfig, view v: EnvView, top: String) -> ResolvedChain {
         var chain = ResolvedChain()
         var hopsTopFirst: [RoleHop] = []
         var path: [String] = [top]
-        var visited: Set<String> = [top]
+        var visited: Set<String> = []
         var current = top
         var isTop = true
         var referencedBy: Sourced<String>?
@@ -267,7 +298,7 @@ public enum ChainResolver {
                         fix: "Remove the ignored line, or move it to a separate profile."))
                 }
                 chain.base = .webIdentity(tokenFile: tokenFile, profile: current)
-                hopsTopFirst.append(hop(.assumeRoleWithWebIdentity, p, roleArn: roleArn, env: env))
+                hopsTopFirst.append(hop(.assumeRoleWithWebIdentity, p, roleArn: roleArn, view: v))
                 break
             }
             if let roleArn, isTop || !hasStatic {
@@ -291,12 +322,12 @@ public enum ChainResolver {
                                       hop: hopsTopFirst.count + 1))
                         break
                     }
-                    var h = hop(.assumeRole, p, roleArn: roleArn, env: env)
+                    var h = hop(.assumeRole, p, roleArn: roleArn, view: v)
                     h.credentialSource = cs
                     hopsTopFirst.append(h)
                     chain.base = .namedSource(Sourced(name, from: cs.source), profile: current)
-                    if name == .environment, env.sourced("AWS_ACCESS_KEY_ID") == nil,
-                       env.sourced("AWS_WEB_IDENTITY_TOKEN_FILE") != nil {
+                    if name == .environment, v.accessKeyId == nil,
+                       v.tokenFile != nil {
                         chain.findings.append(Finding(
                             id: "chain.credential-source-environment-irsa", severity: .warn,
                             title: "credential_source = Environment finds no keys: only IRSA variables are set",
@@ -316,7 +347,7 @@ public enum ChainResolver {
                                   hop: hopsTopFirst.count + 1))
                     break
                 }
-                var h = hop(.assumeRole, p, roleArn: roleArn, env: env)
+                var h = hop(.assumeRole, p, roleArn: roleArn, view: v)
                 h.sourceProfile = sp
                 hopsTopFirst.append(h)
                 if sp.value == current {
@@ -327,11 +358,13 @@ public enum ChainResolver {
                     }
                     break
                 }
-                if visited.contains(sp.value) {
+                // Chains are short: a linear search beats hashing until a path gets long.
+                if path.count < 16 ? path.contains(sp.value) : visited.contains(sp.value) {
                     block(cycle(path + [sp.value], sp))
                     break
                 }
-                visited.insert(sp.value)
+                if path.count == 15 { visited = Set(path) }
+                if path.count >= 15 { visited.insert(sp.value) }
                 path.append(sp.value)
                 referencedBy = sp
                 current = sp.value
@@ -413,10 +446,10 @@ public enum ChainResolver {
                           sessionToken: token, profile: name)
     }
 
-    static func hop(_ kind: RoleHop.Kind, _ p: Profile, roleArn: Sourced<String>, env: Environment) -> RoleHop {
+    static func hop(_ kind: RoleHop.Kind, _ p: Profile, roleArn: Sourced<String>, view v: EnvView) -> RoleHop {
         var h = RoleHop(kind: kind, profile: p.name, roleArn: roleArn)
         h.sessionName = p.sourced("role_session_name")
-            ?? (kind == .assumeRoleWithWebIdentity ? env.sourced("AWS_ROLE_SESSION_NAME") : nil)
+            ?? (kind == .assumeRoleWithWebIdentity ? v.roleSessionName : nil)
         h.externalId = p.sourced("external_id")
         h.mfaSerial = p.sourced("mfa_serial")
         if let d = p.sourced("duration_seconds") {
@@ -428,12 +461,11 @@ public enum ChainResolver {
     }
 
     /// Per-hop region, endpoint, chaining flag and the checks that need the whole chain.
-    static func finish(_ chain: inout ResolvedChain, config: SharedConfig, env: Environment) {
+    static func finish(_ chain: inout ResolvedChain, config: SharedConfig, view v: EnvView) {
         let topProfile = chain.profile.flatMap { config.profiles[$0.value] }
-        let region = region(environment: env, profile: topProfile)
+        let region = v.region ?? v.defaultRegion ?? topProfile?.sourced("region")
         chain.region = region
-        let settings = STSEndpointSettings.from(profile: topProfile, services: config.services, environment: env,
-                                                region: region)
+        let settings = v.endpoint.adding(profile: topProfile, services: config.services, region: region)
         if !chain.hops.isEmpty, region == nil {
             let elsewhere = (chain.hops.compactMap(\.profile) + [chain.base.profile].compactMap { $0 })
                 .lazy.compactMap { config.profiles[$0]?.sourced("region") }.first

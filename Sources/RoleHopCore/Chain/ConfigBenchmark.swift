@@ -50,6 +50,7 @@ extension ChainResolver {
 
     /// Resolves every profile as if selected with `--profile`.
     public static func resolveAll(config: SharedConfig, environment: Environment) -> [ResolvedChain] {
-        config.profileNames.map { resolve(config: config, environment: environment, selection: Selection(flag: $0)) }
+        let view = EnvView(environment)
+        return config.profileNames.map { resolve(config: config, view: view, selection: Selection(flag: $0)) }
     }
 }

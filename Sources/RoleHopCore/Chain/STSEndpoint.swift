@@ -37,18 +37,28 @@ public struct STSEndpointSettings: Sendable, Hashable {
     /// Collects the settings as the SDKs do: environment first, then the profile (and its services section).
     public static func from(profile: Profile?, services: [String: NamedSection], environment: Environment,
                             region: Sourced<String>?) -> STSEndpointSettings {
-        func pick(_ env: String, _ key: String) -> Sourced<String>? {
-            environment.sourced(env) ?? profile?.sourced(key)
-        }
         var s = STSEndpointSettings(region: region)
-        s.stsRegionalEndpoints = pick("AWS_STS_REGIONAL_ENDPOINTS", "sts_regional_endpoints")
-        s.useFIPS = pick("AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint")
-        s.useDualStack = pick("AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint")
+        s.stsRegionalEndpoints = environment.sourced("AWS_STS_REGIONAL_ENDPOINTS")
+        s.useFIPS = environment.sourced("AWS_USE_FIPS_ENDPOINT")
+        s.useDualStack = environment.sourced("AWS_USE_DUALSTACK_ENDPOINT")
         s.envServiceEndpoint = environment.sourced("AWS_ENDPOINT_URL_STS")
         s.envGlobalEndpoint = environment.sourced("AWS_ENDPOINT_URL")
-        s.profileEndpoint = profile?.sourced("endpoint_url")
-        s.ignoreConfiguredEndpoints = pick("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "ignore_configured_endpoint_urls")
-        if let name = profile?["services"]?.value, let section = services[name],
+        s.ignoreConfiguredEndpoints = environment.sourced("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
+        return s.adding(profile: profile, services: services, region: region)
+    }
+
+    /// These environment settings completed with a profile's (the environment wins where both are set).
+    public func adding(profile: Profile?, services: [String: NamedSection], region: Sourced<String>?)
+        -> STSEndpointSettings {
+        var s = self
+        s.region = region
+        guard let profile else { return s }
+        s.stsRegionalEndpoints = s.stsRegionalEndpoints ?? profile.sourced("sts_regional_endpoints")
+        s.useFIPS = s.useFIPS ?? profile.sourced("use_fips_endpoint")
+        s.useDualStack = s.useDualStack ?? profile.sourced("use_dualstack_endpoint")
+        s.profileEndpoint = profile.sourced("endpoint_url")
+        s.ignoreConfiguredEndpoints = s.ignoreConfiguredEndpoints ?? profile.sourced("ignore_configured_endpoint_urls")
+        if let name = profile["services"]?.value, let section = services[name],
            let sts = section.properties["sts"], let url = sts.subProperty("endpoint_url"), !url.value.isEmpty {
             s.servicesEndpoint = url.sourced
         }
@@ -167,10 +177,11 @@ public struct STSEndpoint: Sendable, Hashable {
             // In GovCloud the regional STS endpoint is itself FIPS-validated: no `sts-fips` host name.
             host = "sts." + name + "." + dns
         }
-        var reasons: [String] = ["regional endpoint of \(name) (region from \(s.region?.source.description ?? "nowhere"))"]
-        if fips { reasons.append("FIPS from \(s.useFIPS?.source.description ?? "")") }
-        if dual { reasons.append("dual-stack from \(s.useDualStack?.source.description ?? "")") }
-        return STSEndpoint(url: Sourced("https://" + host, from: .derived(reasons.joined(separator: "; "))),
-                           signingRegion: signing, findings: findings)
+        // The reason names the inputs; their own provenance is on `region`, `useFIPS`, `useDualStack`.
+        let reason = fips || dual
+            ? "regional endpoint of \(name)" + (fips ? ", FIPS" : "") + (dual ? ", dual-stack" : "")
+            : "regional endpoint of " + name
+        return STSEndpoint(url: Sourced("https://" + host, from: .derived(reason)), signingRegion: signing,
+                           findings: findings)
     }
 }

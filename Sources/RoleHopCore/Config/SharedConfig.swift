@@ -76,22 +76,10 @@ public struct SharedConfig: Sendable {
         let hasPrefixedDefault = file.kind == .config
             && file.sections.contains { $0.kind == .profile && $0.name == "default" && !$0.isBareDefault }
         // botocore's configparser refuses a file that repeats a header or a key within one section.
-        var headerLines: [String: Source] = [:]
         var reportedBareDefault = false
+        profiles.reserveCapacity(profiles.count + file.sections.count)
+        profileNames.reserveCapacity(profileNames.count + file.sections.count)
         for section in file.sections {
-            let headerKey = section.kind.rawValue + " " + section.name + (section.isBareDefault ? " bare" : "")
-            if let firstLine = headerLines[headerKey] {
-                findings.append(Finding(
-                    id: "config.portability.duplicate-section", severity: .warn,
-                    title: "Section [\(section.name)] appears twice in \(file.path): botocore refuses the file",
-                    evidence: [Evidence("first", section.name, source: firstLine),
-                               Evidence("again", section.name, source: section.source)],
-                    why: "The shared rules merge repeated sections; botocore (AWS CLI, Python) stops with "
-                    + "DuplicateSectionError and loads no profile at all.",
-                    fix: "Merge the two sections into one."))
-            } else {
-                headerLines[headerKey] = section.source
-            }
             switch section.kind {
             case .profile:
                 if section.isBareDefault && hasPrefixedDefault {
@@ -107,46 +95,72 @@ public struct SharedConfig: Sendable {
                     }
                     continue
                 }
-                var profile = profiles[section.name] ?? Profile(name: section.name)
-                if profiles[section.name] == nil { profileNames.append(section.name) }
-                profile.sections.append(section.source)
-                mergeProperties(section.properties, into: &profile.properties, fileKind: file.kind,
-                                sectionName: section.name)
-                profiles[section.name] = profile
+                let index = profiles.index(forKey: section.name)
+                if index == nil {
+                    profileNames.append(section.name)
+                    var fresh = Profile(name: section.name, sections: [section.source])
+                    fresh.properties.reserveCapacity(section.properties.count)
+                    for p in section.properties {
+                        if let old = fresh.properties.updateValue(p, forKey: p.key) {
+                            findings.append(Self.duplicateFinding(old: old, new: p, sectionName: section.name))
+                        }
+                    }
+                    profiles[section.name] = fresh
+                } else {
+                    let previous = profiles[section.name]?.sections ?? []
+                    if let first = previous.first(where: { $0.filePath == file.path }) {
+                        findings.append(Self.duplicateSectionFinding(section, first: first, path: file.path))
+                    }
+                    profiles[section.name]?.sections.append(section.source)
+                    for p in section.properties {
+                        if let old = profiles[section.name]?.properties.updateValue(p, forKey: p.key) {
+                            findings.append(Self.duplicateFinding(old: old, new: p, sectionName: section.name))
+                        }
+                    }
+                }
             case .ssoSession, .services:
                 var named = (section.kind == .ssoSession ? ssoSessions : services)[section.name]
                     ?? NamedSection(name: section.name, sections: [], properties: [:])
+                if let first = named.sections.first(where: { $0.filePath == file.path }) {
+                    findings.append(Self.duplicateSectionFinding(section, first: first, path: file.path))
+                }
                 named.sections.append(section.source)
-                mergeProperties(section.properties, into: &named.properties, fileKind: file.kind,
-                                sectionName: section.name)
+                for p in section.properties {
+                    if let old = named.properties.updateValue(p, forKey: p.key) {
+                        findings.append(Self.duplicateFinding(old: old, new: p, sectionName: section.name))
+                    }
+                }
                 if section.kind == .ssoSession { ssoSessions[section.name] = named } else { services[section.name] = named }
             }
         }
     }
 
-    mutating func mergeProperties(_ props: [ConfigProperty], into target: inout [String: ConfigProperty],
-                                  fileKind: ConfigFileKind, sectionName: String) {
-        for p in props {
-            if let old = target[p.key] {
-                let sameFile = old.source.filePath == p.source.filePath
-                findings.append(Finding(
-                    id: sameFile ? "config.portability.duplicate-key" : "config.credentials-override",
-                    severity: sameFile ? .warn : .info,
-                    title: sameFile
-                        ? "\(p.key) is set twice for [\(sectionName)]: the last one wins, botocore refuses the file"
-                        : "\(p.key) of [\(sectionName)] in the credentials file overrides the config file",
-                    evidence: [Evidence("overridden", Redaction.isSecretName(p.key) ? Redaction.mask : old.value,
-                                        source: old.source),
-                               Evidence("used", Redaction.isSecretName(p.key) ? Redaction.mask : p.value,
-                                        source: p.source)],
-                    why: sameFile
-                        ? "The shared rules keep the last value; botocore (AWS CLI, Python) stops with "
-                        + "DuplicateOptionError and loads no profile at all."
-                        : "The credentials file wins over the config file for the same profile and key.",
-                    fix: sameFile ? "Remove one of the two lines." : ""))
-            }
-            target[p.key] = p
-        }
+    static func duplicateSectionFinding(_ section: ConfigSection, first: Source, path: String) -> Finding {
+        Finding(id: "config.portability.duplicate-section", severity: .warn,
+                title: "Section [\(section.name)] appears twice in \(path): botocore refuses the file",
+                evidence: [Evidence("first", section.name, source: first),
+                           Evidence("again", section.name, source: section.source)],
+                why: "The shared rules merge repeated sections; botocore (AWS CLI, Python) stops with "
+                + "DuplicateSectionError and loads no profile at all.",
+                fix: "Merge the two sections into one.")
+    }
+
+    static func duplicateFinding(old: ConfigProperty, new p: ConfigProperty, sectionName: String) -> Finding {
+        let sameFile = old.source.filePath == p.source.filePath
+        let secret = Redaction.isSecretName(p.key)
+        return Finding(
+            id: sameFile ? "config.portability.duplicate-key" : "config.credentials-override",
+            severity: sameFile ? .warn : .info,
+            title: sameFile
+                ? "\(p.key) is set twice for [\(sectionName)]: the last one wins, botocore refuses the file"
+                : "\(p.key) of [\(sectionName)] in the credentials file overrides the config file",
+            evidence: [Evidence("overridden", secret ? Redaction.mask : old.value, source: old.source),
+                       Evidence("used", secret ? Redaction.mask : p.value, source: p.source)],
+            why: sameFile
+                ? "The shared rules keep the last value; botocore (AWS CLI, Python) stops with "
+                + "DuplicateOptionError and loads no profile at all."
+                : "The credentials file wins over the config file for the same profile and key.",
+            fix: sameFile ? "Remove one of the two lines." : "")
     }
 }
 
