@@ -155,7 +155,9 @@ public enum ChainReport {
         var lines: [String] = []
         func row(_ indent: Int, _ label: String, _ value: String, _ source: String) {
             let left = String(repeating: " ", count: indent) + label.padding(to: 12) + value
-            if left.count + 2 + source.count <= width {
+            if source.isEmpty {
+                lines.append(contentsOf: wrap(left, width: width, indent: String(repeating: " ", count: indent + 12)))
+            } else if left.count + 2 + source.count <= width {
                 lines.append(left + String(repeating: " ", count: width - left.count - source.count) + source)
             } else {
                 lines.append(contentsOf: wrap(left, width: width, indent: String(repeating: " ", count: indent + 12)))
@@ -175,6 +177,10 @@ public enum ChainReport {
         }
         row(0, "region", c.region?.value ?? "(none)", c.region.map { shortSource($0.source, files: files) } ?? "")
         lines.append("")
+        if let b = c.blocker {
+            lines.append(contentsOf: wrap("CANNOT RESOLVE: \(b.title)", width: width, indent: "  "))
+            lines.append("")
+        }
         let steps = steps(c)
         for (n, step) in steps.enumerated() {
             var head: String
@@ -186,7 +192,8 @@ public enum ChainReport {
                 head = "base   " + step.kind
             }
             let profile = step.profile.map { "[profile \($0)]" } ?? ""
-            lines.append(head + String(repeating: " ", count: max(2, width - head.count - profile.count)) + profile)
+            lines.append(profile.isEmpty ? head
+                         : head + String(repeating: " ", count: max(2, width - head.count - profile.count)) + profile)
             for s in step.settings where s.name != "region" {
                 row(7, labels[s.name] ?? s.name, s.value.value, shortSource(s.value.source, files: files))
             }

@@ -466,7 +466,8 @@ public enum ChainResolver {
         let region = v.region ?? v.defaultRegion ?? topProfile?.sourced("region")
         chain.region = region
         let settings = v.endpoint.adding(profile: topProfile, services: config.services, region: region)
-        if !chain.hops.isEmpty, region == nil {
+        // A chain that cannot be resolved gets no region or endpoint advice: it would only add noise.
+        if chain.blocker == nil, !chain.hops.isEmpty, region == nil {
             let elsewhere = (chain.hops.compactMap(\.profile) + [chain.base.profile].compactMap { $0 })
                 .lazy.compactMap { config.profiles[$0]?.sourced("region") }.first
             chain.findings.append(Finding(
@@ -481,7 +482,7 @@ public enum ChainResolver {
         }
         // Every hop's STS client is configured from the same profile and environment: one resolution.
         let ep = chain.hops.isEmpty ? nil : STSEndpoint.resolve(settings, hop: 1)
-        if let ep { chain.findings += ep.findings }
+        if let ep, chain.blocker == nil { chain.findings += ep.findings }
         for i in chain.hops.indices {
             let n = i + 1
             guard let ep else { break }
