@@ -480,6 +480,32 @@ public enum ChainResolver {
                 + "\"You must specify a region\".",
                 fix: "Add `region = ...` to [\(chain.profile?.value ?? "profile")] or set AWS_REGION."))
         }
+        // Source profiles' own region and endpoint settings are never used: say so where they differ.
+        if chain.blocker == nil, let top = chain.profile?.value {
+            var names = chain.hops.compactMap(\.profile)
+            if let b = chain.base.profile { names.append(b) }
+            var seen: Set<String> = []
+            for (i, name) in names.enumerated() where name != top {
+                // Chains are short: only long ones need a set to skip repeats.
+                if names.count > 8 { if !seen.insert(name).inserted { continue } } else if names[..<i].contains(name) { continue }
+                guard let p = config.profiles[name] else { continue }
+                let checks: [(String, Sourced<String>?)] = [
+                    ("region", region), ("sts_regional_endpoints", settings.stsRegionalEndpoints),
+                    ("endpoint_url", settings.profileEndpoint), ("use_fips_endpoint", settings.useFIPS),
+                ]
+                for (key, used) in checks {
+                    guard let own = p.sourced(key), used?.value != own.value else { continue }
+                    chain.findings.append(Finding(
+                        id: "chain.source-profile-setting-unused", severity: .info,
+                        title: "\(key) = \(own.value) of profile \(name) is not used for the STS calls",
+                        evidence: [Evidence(key, own.value, source: own.source),
+                                   Evidence("used", used?.value ?? "(none)", source: used?.source)],
+                        why: "The SDKs configure every STS client of the chain from the selected profile "
+                        + "[\(top)] and the environment; settings of source profiles are ignored.",
+                        fix: "Set \(key) in [\(top)] (or the environment) if that is what you meant."))
+                }
+            }
+        }
         // Every hop's STS client is configured from the same profile and environment: one resolution.
         let ep = chain.hops.isEmpty ? nil : STSEndpoint.resolve(settings, hop: 1)
         if let ep, chain.blocker == nil { chain.findings += ep.findings }

@@ -168,6 +168,8 @@ struct ChainResolverTests {
         let f = c.findings.first { $0.id == "chain.region-missing" }
         #expect(f?.evidence.first?.value == "eu-west-1")
         #expect(c.hops.first?.stsEndpoint.value == "https://sts.amazonaws.com")
+        let unused = c.findings.first { $0.id == "chain.source-profile-setting-unused" }
+        #expect(unused?.evidence.first?.source == .file(path: "/home/pod/.aws/config", line: 7, column: 10))
     }
 
     @Test("a missing selected profile blocks with the files that were read")
