@@ -182,55 +182,45 @@ public enum ChainResolver {
                 + "application runs as the keys' identity, not as the role you configured.",
                 fix: "Unset AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN in the pod spec."))
         }
-        if winner.kind == .profile, let wi = shadowedNames.first(where: { $0.kind == .webIdentityEnvironment }) {
-            findings.append(Finding(
-                id: "chain.profile-shadows-web-identity", severity: .info,
-                title: "Profile \(selected?.value ?? "") is used; the IRSA variables are not",
-                evidence: winner.evidence + wi.evidence,
-                why: "The selected profile wins over AWS_ROLE_ARN/AWS_WEB_IDENTITY_TOKEN_FILE in Rust, Go and "
-                + "botocore (for role profiles); Java 2.x reads the IRSA variables before any profile.",
-                fix: "Make sure this is the chain you mean; the IRSA role is reached only through the profile."))
-        }
-
         func build(_ winner: CredentialCandidate) -> ResolvedChain {
-        var chain: ResolvedChain
-        switch winner.kind {
-        case .environmentKeys:
-            chain = ResolvedChain(base: .none)
-            if let id = envKeyId, let secret = envSecret {
-                let token = (env.sourced("AWS_SESSION_TOKEN") ?? env.sourced("AWS_SECURITY_TOKEN"))
-                    .map { Sourced(Secret($0.value), from: $0.source) }
-                chain.base = .accessKey(StaticKeys(accessKeyId: id, secretAccessKey: Sourced(Secret(secret.value),
-                                                                                            from: secret.source),
-                                                   sessionToken: token))
-            } else {
-                chain.blocker = Finding(
-                    id: "chain.partial-static-keys", severity: .fail,
-                    title: "Only one of AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY is set",
-                    evidence: winner.evidence,
-                    why: "The SDKs stop with a partial-credentials error.",
-                    fix: "Set both variables, or neither.")
+            var chain: ResolvedChain
+            switch winner.kind {
+            case .environmentKeys:
+                chain = ResolvedChain(base: .none)
+                if let id = envKeyId, let secret = envSecret {
+                    let token = (env.sourced("AWS_SESSION_TOKEN") ?? env.sourced("AWS_SECURITY_TOKEN"))
+                        .map { Sourced(Secret($0.value), from: $0.source) }
+                    chain.base = .accessKey(StaticKeys(accessKeyId: id, secretAccessKey: Sourced(Secret(secret.value),
+                                                                                                from: secret.source),
+                                                       sessionToken: token))
+                } else {
+                    chain.blocker = Finding(
+                        id: "chain.partial-static-keys", severity: .fail,
+                        title: "Only one of AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY is set",
+                        evidence: winner.evidence,
+                        why: "The SDKs stop with a partial-credentials error.",
+                        fix: "Set both variables, or neither.")
+                }
+            case .profile:
+                chain = walk(config: config, view: v, top: selected?.value ?? "default")
+                chain.profile = selected
+            case .webIdentityEnvironment:
+                chain = ResolvedChain(base: .none)
+                if let envRole, let envToken {
+                    chain.base = .webIdentity(tokenFile: envToken, profile: nil)
+                    chain.hops = [RoleHop(kind: .assumeRoleWithWebIdentity, profile: nil, roleArn: envRole,
+                                          sessionName: v.roleSessionName,
+                                          webIdentityTokenFile: envToken)]
+                }
+            case .container:
+                chain = ResolvedChain(base: .none)
+                if let c = containerURI {
+                    chain.base = .container(uri: c, authorizationTokenFile: v.authTokenFile)
+                }
+            case .instanceMetadata:
+                chain = ResolvedChain(base: .instanceMetadata)
             }
-        case .profile:
-            chain = walk(config: config, view: v, top: selected?.value ?? "default")
-            chain.profile = selected
-        case .webIdentityEnvironment:
-            chain = ResolvedChain(base: .none)
-            if let envRole, let envToken {
-                chain.base = .webIdentity(tokenFile: envToken, profile: nil)
-                chain.hops = [RoleHop(kind: .assumeRoleWithWebIdentity, profile: nil, roleArn: envRole,
-                                      sessionName: v.roleSessionName,
-                                      webIdentityTokenFile: envToken)]
-            }
-        case .container:
-            chain = ResolvedChain(base: .none)
-            if let c = containerURI {
-                chain.base = .container(uri: c, authorizationTokenFile: v.authTokenFile)
-            }
-        case .instanceMetadata:
-            chain = ResolvedChain(base: .instanceMetadata)
-        }
-        return chain
+            return chain
         }
         var chain = build(winner)
         // A selected profile without any credentials does not stop the default chain: the SDKs go on to the
@@ -244,6 +234,24 @@ public enum ChainResolver {
             let profileFindings = chain.findings.filter { $0.id != b.id } + [b]
             chain = build(candidates[next])
             chain.findings = profileFindings + chain.findings
+        }
+        if winner.kind == .profile, candidates[winnerIndex].status == .winner,
+           let wi = shadowedNames.first(where: { $0.kind == .webIdentityEnvironment }) {
+            // botocore puts the IRSA provider after role profiles but before a profile's keys, process and
+            // SSO; Java 2.x before any profile; Rust and Go after the profile.
+            let roleProfile = !chain.hops.isEmpty
+            findings.append(Finding(
+                id: "chain.profile-shadows-web-identity", severity: roleProfile ? .info : .warn,
+                title: roleProfile
+                    ? "Profile \(selected?.value ?? "") is used; the IRSA variables are not"
+                    : "SDKs disagree: profile \(selected?.value ?? "") or the IRSA variables",
+                evidence: winner.evidence + wi.evidence,
+                why: roleProfile
+                    ? "A role profile wins over AWS_ROLE_ARN/AWS_WEB_IDENTITY_TOKEN_FILE in botocore, Rust and Go; "
+                    + "Java 2.x reads the IRSA variables before any profile."
+                    : "For a profile without role_arn, botocore and Java 2.x use the IRSA variables first; Rust and "
+                    + "Go use the profile. rolehop shows the profile's chain.",
+                fix: "Unset AWS_PROFILE, or the IRSA variables, so every SDK picks the same credentials."))
         }
         chain.candidates = candidates
         chain.findings = findings + chain.findings
