@@ -135,6 +135,11 @@ public enum ChainReport {
         "containerCredentialsUri": "uri", "authorizationTokenFile": "auth token", "endpoint": "endpoint",
     ]
 
+    static func isDefault(_ s: Source) -> Bool {
+        if case .defaultValue = s { return true }
+        return false
+    }
+
     /// A source in a few characters: `config:6`, `env AWS_REGION`, `--profile`, `default`.
     static func shortSource(_ s: Source, files: [ConfigFileStatus]) -> String {
         switch s {
@@ -172,7 +177,8 @@ public enum ChainReport {
         } else {
             row(0, "profile", "(none: default credential chain)", "")
         }
-        for f in files where f.state != .missing || f.pathSource.map({ if case .defaultValue = $0 { return false } else { return true } }) ?? false {
+        // A missing file is worth a line only when someone named it (flag or variable).
+        for f in files where f.state != .missing || !(f.pathSource.map(isDefault) ?? true) {
             row(0, f.kind.rawValue, f.path + (f.state == .read ? "" : " (\(f.state.rawValue))"),
                 f.pathSource.map { shortSource($0, files: []) } ?? "")
         }

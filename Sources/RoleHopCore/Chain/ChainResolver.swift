@@ -173,7 +173,8 @@ public enum ChainResolver {
         candidates[winnerIndex].status = .winner
         let winner = candidates[winnerIndex]
         let shadowedNames = candidates[(winnerIndex + 1)...].filter { $0.status == .shadowed }
-        if winner.kind == .environmentKeys, let wi = shadowedNames.first(where: { $0.kind == .webIdentityEnvironment || $0.kind == .profile }) {
+        if winner.kind == .environmentKeys,
+           let wi = shadowedNames.first(where: { $0.kind == .webIdentityEnvironment || $0.kind == .profile }) {
             findings.append(Finding(
                 id: "chain.env-keys-shadow", severity: .warn,
                 title: "Static keys in the environment shadow \(wi.summary)",
@@ -299,7 +300,8 @@ public enum ChainResolver {
                 if let other = sourceProfile ?? credentialSource {
                     chain.findings.append(Finding(
                         id: "chain.web-identity-ignores-source", severity: .warn,
-                        title: "Profile \(current) has web_identity_token_file, so its \(sourceProfile != nil ? "source_profile" : "credential_source") is ignored",
+                        title: "Profile \(current) has web_identity_token_file, so its "
+                            + (sourceProfile != nil ? "source_profile" : "credential_source") + " is ignored",
                         evidence: [Evidence("web_identity_token_file", tokenFile.value, source: tokenFile.source),
                                    Evidence("ignored", other.value, source: other.source)],
                         why: "A role_arn + web_identity_token_file profile is a web-identity hop of its own.",
@@ -394,7 +396,8 @@ public enum ChainResolver {
                 break
             }
             let ssoSession = p.sourced("sso_session")
-            let ssoURL = p.sourced("sso_start_url") ?? ssoSession.flatMap { config.ssoSessions[$0.value]?.properties["sso_start_url"]?.sourced }
+            let ssoURL = p.sourced("sso_start_url")
+                ?? ssoSession.flatMap { config.ssoSessions[$0.value]?.properties["sso_start_url"]?.sourced }
             if ssoSession != nil || ssoURL != nil {
                 chain.base = .sso(startURL: ssoURL, session: ssoSession, accountId: p.sourced("sso_account_id"),
                                   roleName: p.sourced("sso_role_name"), profile: current)

@@ -197,7 +197,15 @@ private struct Parser {
             let c = bytes[i]
             if c < 0x80 { i += 1; continue }
             let len: Int
-            if c & 0xE0 == 0xC0, c >= 0xC2 { len = 2 } else if c & 0xF0 == 0xE0 { len = 3 } else if c & 0xF8 == 0xF0, c <= 0xF4 { len = 4 } else { return false }
+            if c & 0xE0 == 0xC0, c >= 0xC2 {
+                len = 2
+            } else if c & 0xF0 == 0xE0 {
+                len = 3
+            } else if c & 0xF8 == 0xF0, c <= 0xF4 {
+                len = 4
+            } else {
+                return false
+            }
             if i + len > b { return false }
             for k in 1..<len where bytes[i + k] & 0xC0 != 0x80 { return false }
             i += len
