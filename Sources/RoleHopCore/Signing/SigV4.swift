@@ -23,7 +23,8 @@ public struct AWSCredentials: Sendable, Hashable, CustomStringConvertible {
 
 /// What a signature was computed from, for display and for diffing against AWS's own error message.
 public struct SigV4Trace: Sendable, Hashable {
-    /// The canonical request (task 1 of the AWS document "Create a signed AWS API request").
+    /// The canonical request (task 1 of the AWS document "Create a signed AWS API request"), with the session
+    /// token's value replaced by `****` (it is signed, but must never be shown).
     public var canonicalRequest: String
     /// The string to sign (task 2).
     public var stringToSign: String
@@ -131,7 +132,7 @@ public struct SigV4Signer: Sendable {
 
         var signed = request
         signed.headers = headers
-        let trace = SigV4Trace(canonicalRequest: String(decoding: canonical.bytes, as: UTF8.self),
+        let trace = SigV4Trace(canonicalRequest: maskingToken(canonical.bytes),
                                stringToSign: String(decoding: sts, as: UTF8.self),
                                signature: String(decoding: sig, as: UTF8.self),
                                credentialScope: String(decoding: scope, as: UTF8.self),
@@ -172,11 +173,19 @@ public struct SigV4Signer: Sendable {
         var signed = request
         signed.headers = headers
         signed.url = String(url.prefix) + String(url.path) + "?" + query
-        let trace = SigV4Trace(canonicalRequest: String(decoding: canonical.bytes, as: UTF8.self),
+        let trace = SigV4Trace(canonicalRequest: maskingToken(canonical.bytes),
                                stringToSign: String(decoding: sts, as: UTF8.self), signature: sigString,
                                credentialScope: String(decoding: scope, as: UTF8.self),
                                signedHeaders: signedHeaderNames)
         return SignedRequest(request: signed, trace: trace, authorization: nil)
+    }
+
+    /// The canonical request as text with the session token (plain in a header, encoded in a presigned query)
+    /// masked.
+    func maskingToken(_ canonical: [UInt8]) -> String {
+        let text = String(decoding: canonical, as: UTF8.self)
+        guard let token = credentials.sessionToken?.exposedValue, !token.isEmpty else { return text }
+        return text.replacing(token, with: Redaction.mask).replacing(Self.uriEncode(token), with: Redaction.mask)
     }
 
     // MARK: - Stages

@@ -60,7 +60,13 @@ struct SigV4VectorTests {
         let signed = v.presign
             ? signer.presign(raw.httpRequest(scheme: "http"), date: date, expires: v.expires)
             : signer.sign(raw.httpRequest(scheme: "http"), date: date)
-        #expect(signed.trace.canonicalRequest == v.canonicalRequest)
+        // The trace shows the session token masked; botocore's canonical request has it in clear.
+        var expected = v.canonicalRequest
+        if let token = v.token {
+            #expect(expected.contains(token) || expected.contains(SigV4Signer.uriEncode(token)))
+            expected = expected.replacing(token, with: "****").replacing(SigV4Signer.uriEncode(token), with: "****")
+        }
+        #expect(signed.trace.canonicalRequest == expected)
         #expect(signed.trace.stringToSign == v.stringToSign)
         #expect(signed.trace.signature == v.signature)
         #expect(signed.authorization == v.authorization)
