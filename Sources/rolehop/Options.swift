@@ -1,0 +1,3 @@
+import ArgumentParser
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
