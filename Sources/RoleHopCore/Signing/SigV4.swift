@@ -92,7 +92,7 @@ public struct SigV4Signer: Sendable {
     /// request already carries them (an existing `X-Amz-Date` then also sets the signing time).
     public func sign(_ request: HTTPRequest, date: Date) -> SignedRequest {
         var headers = request.headers.filter { !asciiEqualsLower($0.0, "authorization") }
-        var amzDate = UTCTime.amzDate(date)
+        var amzDate = Self.amzDate(date)
         if let existing = headers.first(where: { asciiEqualsLower($0.0, "x-amz-date") }) {
             if UTCTime.parseAmzDate(existing.1) != nil { amzDate = existing.1 }
         } else {
@@ -132,7 +132,20 @@ public struct SigV4Signer: Sendable {
 
         var signed = request
         signed.headers = headers
-        let trace = SigV4Trace(canonicalRequest: maskingToken(canonical.bytes),
+        let shown: String
+        if let r = canonical.tokenRange {
+            // The token header value is the only place a session token can appear in an Authorization-signed
+            // canonical request (the query and headers are the caller's); cut it out by position.
+            var masked: [UInt8] = []
+            masked.reserveCapacity(canonical.bytes.count)
+            masked.append(contentsOf: canonical.bytes[..<r.lowerBound])
+            masked.append(contentsOf: Self.maskBytes)
+            masked.append(contentsOf: canonical.bytes[r.upperBound...])
+            shown = String(decoding: masked, as: UTF8.self)
+        } else {
+            shown = maskingToken(canonical.bytes)
+        }
+        let trace = SigV4Trace(canonicalRequest: shown,
                                stringToSign: String(decoding: sts, as: UTF8.self),
                                signature: String(decoding: sig, as: UTF8.self),
                                credentialScope: String(decoding: scope, as: UTF8.self),
@@ -145,7 +158,7 @@ public struct SigV4Signer: Sendable {
     /// do for every service but S3 (an empty body for a URL someone will GET).
     public func presign(_ request: HTTPRequest, date: Date, expires: Int) -> SignedRequest {
         let headers = request.headers.filter { !asciiEqualsLower($0.0, "authorization") }
-        let amzDate = UTCTime.amzDate(date)
+        let amzDate = Self.amzDate(date)
         let dateBytes = Array(amzDate.utf8)
         let scope = credentialScope(dateStamp: dateBytes[0..<8])
         let url = URLParts(request.url)
@@ -183,16 +196,55 @@ public struct SigV4Signer: Sendable {
     /// The canonical request as text with the session token (plain in a header, encoded in a presigned query)
     /// masked.
     func maskingToken(_ canonical: [UInt8]) -> String {
-        let text = String(decoding: canonical, as: UTF8.self)
-        guard let token = credentials.sessionToken?.exposedValue, !token.isEmpty else { return text }
-        return text.replacing(token, with: Redaction.mask).replacing(Self.uriEncode(token), with: Redaction.mask)
+        guard let token = credentials.sessionToken?.exposedValue, !token.isEmpty else {
+            return String(decoding: canonical, as: UTF8.self)
+        }
+        var bytes = Self.replacingAll(canonical, Array(token.utf8), Self.maskBytes)
+        let encoded = Self.uriEncode(token)
+        if encoded != token { bytes = Self.replacingAll(bytes, Array(encoded.utf8), Self.maskBytes) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static let maskBytes: [UInt8] = Array(Redaction.mask.utf8)
+
+    /// Byte-level replace of every occurrence of `pattern` (non-empty).
+    static func replacingAll(_ bytes: [UInt8], _ pattern: [UInt8], _ replacement: [UInt8]) -> [UInt8] {
+        guard let first = pattern.first, pattern.count <= bytes.count else { return bytes }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var i = 0
+        let last = bytes.count - pattern.count
+        while i < bytes.count {
+            if i <= last, bytes[i] == first, bytes[i..<(i + pattern.count)].elementsEqual(pattern) {
+                out.append(contentsOf: replacement)
+                i += pattern.count
+            } else {
+                out.append(bytes[i])
+                i += 1
+            }
+        }
+        return out
+    }
+
+    /// `YYYYMMDDTHHMMSSZ` written digit by digit (string interpolation showed up in profiles).
+    static func amzDate(_ date: Date) -> String {
+        let c = UTCTime.components(date)
+        var b = [UInt8](repeating: 0, count: 16)
+        var y = Int(c.year)
+        for k in stride(from: 3, through: 0, by: -1) { b[k] = UInt8(48 + y % 10); y /= 10 }
+        func two(_ v: Int, _ at: Int) { b[at] = UInt8(48 + v / 10); b[at + 1] = UInt8(48 + v % 10) }
+        two(c.month, 4); two(c.day, 6)
+        b[8] = UInt8(ascii: "T")
+        two(c.hour, 9); two(c.minute, 11); two(c.second, 13)
+        b[15] = UInt8(ascii: "Z")
+        return String(decoding: b, as: UTF8.self)
     }
 
     // MARK: - Stages
 
     /// The canonical request and its signed-header list (task 1).
     func canonicalRequest(method: String, url: URLParts, extraQuery: [(String, String)], headers: [(String, String)],
-                          payloadHash: [UInt8]) -> (bytes: [UInt8], signedHeaders: [UInt8]) {
+                          payloadHash: [UInt8]) -> (bytes: [UInt8], signedHeaders: [UInt8], tokenRange: Range<Int>?) {
         var out: [UInt8] = []
         out.reserveCapacity(256 + url.path.utf8.count + url.query.utf8.count + headers.count * 48)
         for b in method.utf8 { out.append(b >= 97 && b <= 122 ? b - 32 : b) }
@@ -201,12 +253,13 @@ public struct SigV4Signer: Sendable {
         out.append(0x0A)
         Self.appendCanonicalQuery(url.query, extra: extraQuery, into: &out)
         out.append(0x0A)
-        let signedHeaders = Self.appendCanonicalHeaders(headers, url: url, into: &out)
+        var tokenRange: Range<Int>?
+        let signedHeaders = Self.appendCanonicalHeaders(headers, url: url, into: &out, tokenRange: &tokenRange)
         out.append(0x0A)
         out.append(contentsOf: signedHeaders)
         out.append(0x0A)
         out.append(contentsOf: payloadHash)
-        return (out, signedHeaders)
+        return (out, signedHeaders, tokenRange)
     }
 
     /// `YYYYMMDD/region/service/aws4_request`
@@ -252,8 +305,11 @@ public struct SigV4Signer: Sendable {
 
     /// The hex signature (task 4).
     func signature(stringToSign: [UInt8], dateStamp: ArraySlice<UInt8>) -> [UInt8] {
-        let mac = HMAC<SHA256>.authenticationCode(for: stringToSign, using: signingKey(dateStamp: dateStamp))
-        return mac.withUnsafeBytes { Self.hex($0) }
+        let secret = credentials.secretAccessKey.exposedValue
+        var hmac = cache.keyedHMAC(date: dateStamp, region: region, service: service, secret: secret)
+            ?? HMAC<SHA256>(key: signingKey(dateStamp: dateStamp))
+        stringToSign.withUnsafeBytes { hmac.update(data: $0) }
+        return hmac.finalize().withUnsafeBytes { Self.hex($0) }
     }
 
     // MARK: - Canonical pieces (static, pure)
@@ -332,6 +388,13 @@ public struct SigV4Signer: Sendable {
     /// headers joined with `,` in the order they appear; `host` comes from the URL when no header names it.
     static func appendCanonicalHeaders(_ headers: [(String, String)], url: URLParts,
                                        into out: inout [UInt8]) -> [UInt8] {
+        var ignored: Range<Int>?
+        return appendCanonicalHeaders(headers, url: url, into: &out, tokenRange: &ignored)
+    }
+
+    /// As above, also reporting where the `x-amz-security-token` value landed in `out` (to mask it for display).
+    static func appendCanonicalHeaders(_ headers: [(String, String)], url: URLParts, into out: inout [UInt8],
+                                       tokenRange: inout Range<Int>?) -> [UInt8] {
         var entries: [(name: [UInt8], value: [UInt8])] = []
         entries.reserveCapacity(headers.count + 1)
         var hasHost = false
@@ -357,7 +420,9 @@ public struct SigV4Signer: Sendable {
         for (i, e) in entries.enumerated() {
             out.append(contentsOf: e.name)
             out.append(UInt8(ascii: ":"))
+            let valueStart = out.count
             out.append(contentsOf: e.value)
+            if e.name == tokenHeaderBytes { tokenRange = valueStart..<out.count }
             out.append(0x0A)
             if i > 0 { signed.append(UInt8(ascii: ";")) }
             signed.append(contentsOf: e.name)
@@ -372,6 +437,7 @@ public struct SigV4Signer: Sendable {
     }
 
     private static let hostBytes: [UInt8] = Array("host".utf8)
+    private static let tokenHeaderBytes: [UInt8] = Array("x-amz-security-token".utf8)
     private static let unsignedHeaderBytes: [[UInt8]] = unsignedHeaders.map { Array($0.utf8) }
 
     private static func isUnsignedHeader(_ lname: [UInt8]) -> Bool {
@@ -388,6 +454,14 @@ public struct SigV4Signer: Sendable {
 
     /// Trims and collapses runs of ASCII whitespace to one space (the SigV4 `Trimall`).
     static func trimAll(_ value: String.UTF8View, into out: inout [UInt8]) {
+        if let done: Void = value.withContiguousStorageIfAvailable({ buf in trimAll(buf, into: &out) }) {
+            return done
+        }
+        trimAll(Array(value), into: &out)
+    }
+
+    static func trimAll<C: Collection<UInt8>>(_ value: C, into out: inout [UInt8]) {
+        out.reserveCapacity(value.count)
         var pendingSpace = false
         for b in value {
             if isWhitespace(b) {
@@ -477,7 +551,9 @@ public struct SigV4Signer: Sendable {
     /// Lowercase hex SHA-256 of `bytes`.
     public static func hexSHA256(_ bytes: [UInt8]) -> [UInt8] {
         if bytes.isEmpty { return emptySHA256 }
-        return SHA256.hash(data: bytes).withUnsafeBytes { hex($0) }
+        var hasher = SHA256()
+        bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        return hasher.finalize().withUnsafeBytes { hex($0) }
     }
 
     private static let emptySHA256: [UInt8] = Array("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855".utf8)
@@ -498,49 +574,79 @@ func asciiEqualsLower(_ s: String, _ lower: StaticString) -> Bool {
     return true
 }
 
-/// The parts of a URL the signer needs, as slices of the original string.
+/// The parts of a URL the signer needs, as slices of the original string, found on UTF-8 bytes (character
+/// indexing is far too slow for a signing hot path).
 struct URLParts {
     /// `https://host:port` (everything before the path).
     var prefix: Substring
     var path: Substring
     var query: Substring
-    /// The host as SigV4 signs it: the authority without user info, with the port only when it is not the
-    /// scheme's default.
-    var hostForSigning: String
+    private var scheme: Substring
+    private var authority: Substring
 
     init(_ url: String) {
-        var rest = url[...]
-        var scheme: Substring = ""
-        if let r = url.firstRange(of: "://") {
-            scheme = url[..<r.lowerBound]
-            rest = url[r.upperBound...]
+        let u = url.utf8
+        var i = u.startIndex
+        var restStart = u.startIndex
+        scheme = url[u.startIndex..<u.startIndex]
+        // Find "://" before any '/', '?' or '#'.
+        while i < u.endIndex {
+            let b = u[i]
+            if b == UInt8(ascii: ":") {
+                let j = u.index(after: i)
+                if j < u.endIndex, u[j] == UInt8(ascii: "/"), u.index(after: j) < u.endIndex,
+                   u[u.index(after: j)] == UInt8(ascii: "/") {
+                    scheme = url[u.startIndex..<i]
+                    restStart = u.index(j, offsetBy: 2)
+                }
+                break
+            }
+            if b == UInt8(ascii: "/") || b == UInt8(ascii: "?") || b == UInt8(ascii: "#") { break }
+            i = u.index(after: i)
         }
-        let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
-        var authority = rest[..<authorityEnd]
-        prefix = url[..<authorityEnd]
-        var pathAndQuery = rest[authorityEnd...]
-        if let hash = pathAndQuery.firstIndex(of: "#") { pathAndQuery = pathAndQuery[..<hash] }
-        if let q = pathAndQuery.firstIndex(of: "?") {
-            path = pathAndQuery[..<q]
-            query = pathAndQuery[pathAndQuery.index(after: q)...]
+        var authorityEnd = restStart
+        while authorityEnd < u.endIndex {
+            let b = u[authorityEnd]
+            if b == UInt8(ascii: "/") || b == UInt8(ascii: "?") || b == UInt8(ascii: "#") { break }
+            authorityEnd = u.index(after: authorityEnd)
+        }
+        authority = url[restStart..<authorityEnd]
+        prefix = url[u.startIndex..<authorityEnd]
+        var end = authorityEnd
+        var q: String.Index?
+        while end < u.endIndex {
+            let b = u[end]
+            if b == UInt8(ascii: "#") { break }
+            if b == UInt8(ascii: "?") && q == nil { q = end }
+            end = u.index(after: end)
+        }
+        if let q {
+            path = url[authorityEnd..<q]
+            query = url[u.index(after: q)..<end]
         } else {
-            path = pathAndQuery
-            query = pathAndQuery[pathAndQuery.endIndex...]
+            path = url[authorityEnd..<end]
+            query = url[end..<end]
         }
-        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
-        var host = String(authority).lowercased()
+    }
+
+    /// The host as SigV4 signs it: the authority without user info, lowercased, with the port only when it is
+    /// not the scheme's default.
+    var hostForSigning: String {
+        var bytes = Array(authority.utf8)
+        if let at = bytes.lastIndex(of: UInt8(ascii: "@")) { bytes.removeFirst(at + 1) }
+        for k in bytes.indices where bytes[k] >= 65 && bytes[k] <= 90 { bytes[k] += 32 }
         let s = scheme.lowercased()
-        if (s == "https" && host.hasSuffix(":443")) || (s == "http" && host.hasSuffix(":80")) {
-            host.removeLast(s == "https" ? 4 : 3)
-        }
-        hostForSigning = host
+        if s == "https", bytes.count > 4, bytes.suffix(4).elementsEqual(":443".utf8) { bytes.removeLast(4) }
+        if s == "http", bytes.count > 3, bytes.suffix(3).elementsEqual(":80".utf8) { bytes.removeLast(3) }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 
 /// Signing keys by date/region/service/secret. A reference held by the signer value so copies share it.
 final class SigningKeyCache: @unchecked Sendable {
     private var lock = pthread_mutex_t()
-    private var entry: (date: [UInt8], region: String, service: String, secret: String, key: SymmetricKey)?
+    private var entry: (date: [UInt8], region: String, service: String, secret: String, key: SymmetricKey,
+                        keyed: HMAC<SHA256>)?
     init() { pthread_mutex_init(&lock, nil) }
     deinit { pthread_mutex_destroy(&lock) }
 
@@ -552,9 +658,18 @@ final class SigningKeyCache: @unchecked Sendable {
         return e.key
     }
 
+    /// An HMAC already initialised with the cached key (rekeying costs two SHA-256 blocks per signature).
+    func keyedHMAC(date: ArraySlice<UInt8>, region: String, service: String, secret: String) -> HMAC<SHA256>? {
+        pthread_mutex_lock(&lock)
+        defer { pthread_mutex_unlock(&lock) }
+        guard let e = entry, e.date.elementsEqual(date), e.region == region, e.service == service, e.secret == secret
+        else { return nil }
+        return e.keyed
+    }
+
     func store(date: ArraySlice<UInt8>, region: String, service: String, secret: String, key: SymmetricKey) {
         pthread_mutex_lock(&lock)
-        entry = (Array(date), region, service, secret, key)
+        entry = (Array(date), region, service, secret, key, HMAC<SHA256>(key: key))
         pthread_mutex_unlock(&lock)
     }
 }
