@@ -21,4 +21,8 @@ static inline CURLcode rh_curl_getinfo_long(CURL *h, CURLINFO i, long *v) { retu
 static inline CURLcode rh_curl_getinfo_off(CURL *h, CURLINFO i, curl_off_t *v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode rh_curl_getinfo_string(CURL *h, CURLINFO i, char **v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode rh_curl_getinfo_certinfo(CURL *h, CURLINFO i, struct curl_certinfo **v) { return curl_easy_getinfo(h, i, v); }
+// Swift has no portable atomics without the Synchronization module's newer deployment targets; these two give
+// the cancel flag shared between a Swift task and libcurl's progress callback a proper atomic access.
+static inline void rh_atomic_set_flag(int *flag) { __atomic_store_n(flag, 1, __ATOMIC_SEQ_CST); }
+static inline _Bool rh_atomic_get_flag(int *flag) { return __atomic_load_n(flag, __ATOMIC_SEQ_CST) != 0; }
 #endif

@@ -66,8 +66,15 @@ public enum ProcessRunner {
 
     /// Runs the built `rolehop` binary with arguments, as a user would.
     public static func rolehop(_ args: [String], environment: [String: String]? = nil, stdin: String = "",
-                               timeout: Double = 60) throws -> ProcessResult {
-        try run([RepoPaths.rolehopBinary] + args, environment: environment, stdin: stdin, timeout: timeout)
+                               timeout: Double = 60) async throws -> ProcessResult {
+        let binary = RepoPaths.rolehopBinary
+        return try await offThePool { try run([binary] + args, environment: environment, stdin: stdin, timeout: timeout) }
+    }
+
+    /// `run` off Swift's cooperative pool (use this from async tests).
+    public static func runAsync(_ argv: [String], environment: [String: String]? = nil, stdin: String = "",
+                                timeout: Double = 60) async throws -> ProcessResult {
+        try await offThePool { try run(argv, environment: environment, stdin: stdin, timeout: timeout) }
     }
 
     /// A minimal, predictable environment for running the binary: PATH, HOME in a temp dir, no AWS_* leaking in.
@@ -115,26 +122,36 @@ public enum ProcessRunner {
 
         /// Closes stdin (the harness scripts exit on EOF), then kills and reaps the child.
         public func terminate() {
+            lock.lock()
+            defer { lock.unlock() }
+            if reaped { return }
+            reaped = true
             if !stdinClosed { close(stdinFD); stdinClosed = true }
             kill(pid, SIGTERM)
             var status: Int32 = 0
             let deadline = monotonicNow() + 5
             while monotonicNow() < deadline {
-                if waitpid(pid, &status, WNOHANG) == pid { return }
-                usleep(20_000)
+                let r = waitpid(pid, &status, WNOHANG)
+                if r == pid || (r < 0 && errno != EINTR) { return }
+                usleep(5_000)
             }
             kill(pid, SIGKILL)
             waitpid(pid, &status, 0)
         }
+        private let lock = Mutex()
+        private var reaped = false
     }
 
     /// Starts a program with stdin, stdout and stderr piped. The caller owns the child.
     public static func spawn(_ argv: [String], environment: [String: String]? = nil,
                              workingDirectory: String? = nil) throws -> Child {
         var inPipe: [Int32] = [0, 0], outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
+        // Close-on-exec, so a later child does not inherit (and hold open) an earlier child's stdin pipe: the harness
+        // servers exit when their stdin reaches end of file.
         guard pipe(&inPipe) == 0, pipe(&outPipe) == 0, pipe(&errPipe) == 0 else {
             throw ProcessError(description: "pipe failed")
         }
+        for fd in inPipe + outPipe + errPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

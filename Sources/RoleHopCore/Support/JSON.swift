@@ -45,6 +45,12 @@ public indirect enum JSONValue: Sendable, Hashable, ExpressibleByStringLiteral, 
         return members.last(where: { $0.0 == key })?.1
     }
 
+    /// The element at `index` of an array, or nil.
+    public subscript(_ index: Int) -> JSONValue? {
+        guard case let .array(items) = self, items.indices.contains(index) else { return nil }
+        return items[index]
+    }
+
     public var stringValue: String? { if case let .string(s) = self { return s } else { return nil } }
     public var numberValue: Double? { if case let .number(n) = self { return n } else { return nil } }
     public var boolValue: Bool? { if case let .bool(b) = self { return b } else { return nil } }

@@ -1,0 +1,12 @@
+# Thin wrappers over scripts/ (the README's commands call the scripts directly, so make is optional).
+.PHONY: test deps build release demo
+test:
+	bash scripts/test.sh
+deps:
+	bash scripts/deps.sh
+build:
+	swift build
+release:
+	swift build -c release --product rolehop
+demo:
+	bash scripts/demo.sh
