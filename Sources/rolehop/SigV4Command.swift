@@ -101,19 +101,6 @@ struct SigV4Command: ParsableCommand {
 
 /// Prints `rolehop: message` to stderr and exits with 2 (unusable input).
 private func fail(_ message: String) -> Never {
-    let bytes = Array("rolehop: \(message)\n".utf8)
-    _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+    printError("rolehop: \(message)")
     exit(2)
-}
-
-/// This process's environment.
-private func processEnvironment() -> Environment {
-    var vars: [String: String] = [:]
-    var p = environ
-    while let entry = p.pointee {
-        let s = String(cString: entry)
-        if let eq = s.firstIndex(of: "=") { vars[String(s[..<eq])] = String(s[s.index(after: eq)...]) }
-        p += 1
-    }
-    return Environment(vars)
 }

@@ -132,6 +132,11 @@ public struct AWSSignatureReport: Sendable, Hashable {
                 throw XMLError(message: "no <Message> element: not an AWS error body")
             }
             message = m
+            // S3 puts them in elements of their own.
+            if let cr = root.first(named: "CanonicalRequest")?.text {
+                return AWSSignatureReport(canonicalRequest: cr, stringToSign: root.first(named: "StringToSign")?.text,
+                                          message: message)
+            }
         }
         return AWSSignatureReport(canonicalRequest: quoted(after: "Canonical String for this request should have been", in: message),
                                   stringToSign: quoted(after: "String-to-Sign should have been", in: message),
@@ -238,10 +243,10 @@ public enum LineDiff {
         while i < n || j < m {
             if i < n, j < m, x[i] == y[j] {
                 out.append(.same(x[i])); i += 1; j += 1
-            } else if j < m, i == n || lcs[i][j + 1] >= lcs[i + 1][j] {
-                out.append(.rolehop(y[j])); j += 1
-            } else {
+            } else if i < n, j == m || lcs[i + 1][j] >= lcs[i][j + 1] {
                 out.append(.aws(x[i])); i += 1
+            } else {
+                out.append(.rolehop(y[j])); j += 1
             }
         }
         return out
