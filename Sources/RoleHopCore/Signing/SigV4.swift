@@ -22,25 +22,55 @@ public struct AWSCredentials: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// What a signature was computed from, for display and for diffing against AWS's own error message.
+///
+/// Held as UTF-8 bytes (the signer's working form) and turned into strings only when read.
 public struct SigV4Trace: Sendable, Hashable {
+    private var canonicalRequestBytes: [UInt8]
+    private var stringToSignBytes: [UInt8]
+    private var signatureBytes: [UInt8]
+    private var credentialScopeBytes: [UInt8]
+    private var signedHeadersBytes: [UInt8]
+
     /// The canonical request (task 1 of the AWS document "Create a signed AWS API request"), with the session
     /// token's value replaced by `****` (it is signed, but must never be shown).
-    public var canonicalRequest: String
+    public var canonicalRequest: String {
+        get { String(decoding: canonicalRequestBytes, as: UTF8.self) }
+        set { canonicalRequestBytes = Array(newValue.utf8) }
+    }
     /// The string to sign (task 2).
-    public var stringToSign: String
+    public var stringToSign: String {
+        get { String(decoding: stringToSignBytes, as: UTF8.self) }
+        set { stringToSignBytes = Array(newValue.utf8) }
+    }
     /// The hex signature (task 4).
-    public var signature: String
+    public var signature: String {
+        get { String(decoding: signatureBytes, as: UTF8.self) }
+        set { signatureBytes = Array(newValue.utf8) }
+    }
     /// `20150830/us-east-1/iam/aws4_request`
-    public var credentialScope: String
+    public var credentialScope: String {
+        get { String(decoding: credentialScopeBytes, as: UTF8.self) }
+        set { credentialScopeBytes = Array(newValue.utf8) }
+    }
     /// `content-type;host;x-amz-date`
-    public var signedHeaders: String
+    public var signedHeaders: String {
+        get { String(decoding: signedHeadersBytes, as: UTF8.self) }
+        set { signedHeadersBytes = Array(newValue.utf8) }
+    }
+
     public init(canonicalRequest: String, stringToSign: String, signature: String, credentialScope: String,
                 signedHeaders: String) {
-        self.canonicalRequest = canonicalRequest
-        self.stringToSign = stringToSign
-        self.signature = signature
-        self.credentialScope = credentialScope
-        self.signedHeaders = signedHeaders
+        self.init(bytes: Array(canonicalRequest.utf8), Array(stringToSign.utf8), Array(signature.utf8),
+                  Array(credentialScope.utf8), Array(signedHeaders.utf8))
+    }
+
+    init(bytes canonicalRequest: [UInt8], _ stringToSign: [UInt8], _ signature: [UInt8], _ credentialScope: [UInt8],
+         _ signedHeaders: [UInt8]) {
+        canonicalRequestBytes = canonicalRequest
+        stringToSignBytes = stringToSign
+        signatureBytes = signature
+        credentialScopeBytes = credentialScope
+        signedHeadersBytes = signedHeaders
     }
 }
 
@@ -91,7 +121,11 @@ public struct SigV4Signer: Sendable {
     /// Signs `request` with an `Authorization` header, adding `X-Amz-Date` and `x-amz-security-token` unless the
     /// request already carries them (an existing `X-Amz-Date` then also sets the signing time).
     public func sign(_ request: HTTPRequest, date: Date) -> SignedRequest {
-        var headers = request.headers.filter { !asciiEqualsLower($0.0, "authorization") }
+        var headers = request.headers
+        if headers.contains(where: { asciiEqualsLower($0.0, "authorization") }) {
+            headers.removeAll { asciiEqualsLower($0.0, "authorization") }
+        }
+        headers.reserveCapacity(headers.count + 4)
         var amzDate = Self.amzDate(date)
         if let existing = headers.first(where: { asciiEqualsLower($0.0, "x-amz-date") }) {
             if UTCTime.parseAmzDate(existing.1) != nil { amzDate = existing.1 }
@@ -132,24 +166,15 @@ public struct SigV4Signer: Sendable {
 
         var signed = request
         signed.headers = headers
-        let shown: String
+        var shown = canonical.bytes
         if let r = canonical.tokenRange {
             // The token header value is the only place a session token can appear in an Authorization-signed
             // canonical request (the query and headers are the caller's); cut it out by position.
-            var masked: [UInt8] = []
-            masked.reserveCapacity(canonical.bytes.count)
-            masked.append(contentsOf: canonical.bytes[..<r.lowerBound])
-            masked.append(contentsOf: Self.maskBytes)
-            masked.append(contentsOf: canonical.bytes[r.upperBound...])
-            shown = String(decoding: masked, as: UTF8.self)
-        } else {
-            shown = maskingToken(canonical.bytes)
+            shown.replaceSubrange(r, with: Self.maskBytes)
+        } else if credentials.sessionToken != nil {
+            shown = Array(maskingToken(canonical.bytes).utf8)
         }
-        let trace = SigV4Trace(canonicalRequest: shown,
-                               stringToSign: String(decoding: sts, as: UTF8.self),
-                               signature: String(decoding: sig, as: UTF8.self),
-                               credentialScope: String(decoding: scope, as: UTF8.self),
-                               signedHeaders: String(decoding: canonical.signedHeaders, as: UTF8.self))
+        let trace = SigV4Trace(bytes: shown, sts, sig, scope, canonical.signedHeaders)
         return SignedRequest(request: signed, trace: trace, authorization: authorization)
     }
 
@@ -284,7 +309,7 @@ public struct SigV4Signer: Sendable {
         s.append(0x0A)
         s.append(contentsOf: scope)
         s.append(0x0A)
-        s.append(contentsOf: Self.hexSHA256(canonicalRequest))
+        Self.appendHexSHA256(canonicalRequest, into: &s)
         return s
     }
 
@@ -395,37 +420,58 @@ public struct SigV4Signer: Sendable {
     /// As above, also reporting where the `x-amz-security-token` value landed in `out` (to mask it for display).
     static func appendCanonicalHeaders(_ headers: [(String, String)], url: URLParts, into out: inout [UInt8],
                                        tokenRange: inout Range<Int>?) -> [UInt8] {
-        var entries: [(name: [UInt8], value: [UInt8])] = []
-        entries.reserveCapacity(headers.count + 1)
+        // Lowercased names and trimmed values go into one scratch buffer, addressed by ranges: two allocations
+        // per request instead of two per header.
+        var buf: [UInt8] = []
+        buf.reserveCapacity(headers.count * 48 + 64)
+        var spans: [(name: Range<Int>, value: Range<Int>, order: Int)] = []
+        spans.reserveCapacity(headers.count + 1)
         var hasHost = false
         for (name, value) in headers {
-            var lname: [UInt8] = []
-            lname.reserveCapacity(name.utf8.count)
-            for b in name.utf8 { lname.append(b >= 65 && b <= 90 ? b + 32 : b) }
-            if isUnsignedHeader(lname) { continue }
-            if lname == hostBytes { hasHost = true }
-            var v: [UInt8] = []
-            trimAll(value.utf8, into: &v)
-            if let i = entries.firstIndex(where: { $0.name == lname }) {
-                entries[i].value.append(UInt8(ascii: ","))
-                entries[i].value.append(contentsOf: v)
-            } else {
-                entries.append((lname, v))
+            let ns = buf.count
+            for b in name.utf8 { buf.append(b >= 65 && b <= 90 ? b + 32 : b) }
+            let nameRange = ns..<buf.count
+            if isUnsignedHeader(buf[nameRange]) { buf.removeLast(nameRange.count); continue }
+            if buf[nameRange].elementsEqual(hostBytes) { hasHost = true }
+            let vs = buf.count
+            trimAll(value.utf8, into: &buf)
+            spans.append((nameRange, vs..<buf.count, spans.count))
+        }
+        if !hasHost {
+            let ns = buf.count
+            buf.append(contentsOf: hostBytes)
+            let vs = buf.count
+            url.appendHostForSigning(into: &buf)
+            spans.append((ns..<vs, vs..<buf.count, spans.count))
+        }
+        // Sort by name, keeping the original order of repeated headers (their values join in that order).
+        buf.withUnsafeBufferPointer { b in
+            spans.sort { x, y in
+                let a = UnsafeBufferPointer(rebasing: b[x.name]), c = UnsafeBufferPointer(rebasing: b[y.name])
+                if a.elementsEqual(c) { return x.order < y.order }
+                return a.lexicographicallyPrecedes(c)
             }
         }
-        if !hasHost { entries.append((hostBytes, Array(url.hostForSigning.utf8))) }
-        entries.sort { $0.name.lexicographicallyPrecedes($1.name) }
         var signed: [UInt8] = []
-        signed.reserveCapacity(entries.count * 16)
-        for (i, e) in entries.enumerated() {
-            out.append(contentsOf: e.name)
+        signed.reserveCapacity(spans.count * 16)
+        var i = 0
+        while i < spans.count {
+            let name = buf[spans[i].name]
+            out.append(contentsOf: name)
             out.append(UInt8(ascii: ":"))
             let valueStart = out.count
-            out.append(contentsOf: e.value)
-            if e.name == tokenHeaderBytes { tokenRange = valueStart..<out.count }
+            out.append(contentsOf: buf[spans[i].value])
+            var j = i + 1
+            while j < spans.count, buf[spans[j].name].elementsEqual(name) {
+                out.append(UInt8(ascii: ","))
+                out.append(contentsOf: buf[spans[j].value])
+                j += 1
+            }
+            if name.elementsEqual(tokenHeaderBytes) { tokenRange = valueStart..<out.count }
             out.append(0x0A)
-            if i > 0 { signed.append(UInt8(ascii: ";")) }
-            signed.append(contentsOf: e.name)
+            if !signed.isEmpty { signed.append(UInt8(ascii: ";")) }
+            signed.append(contentsOf: name)
+            i = j
         }
         return signed
     }
@@ -440,13 +486,14 @@ public struct SigV4Signer: Sendable {
     private static let tokenHeaderBytes: [UInt8] = Array("x-amz-security-token".utf8)
     private static let unsignedHeaderBytes: [[UInt8]] = unsignedHeaders.map { Array($0.utf8) }
 
-    private static func isUnsignedHeader(_ lname: [UInt8]) -> Bool {
+    private static func isUnsignedHeader(_ lname: ArraySlice<UInt8>) -> Bool {
         // Short-circuit the common signed names (x-amz-*, content-*, host) before the list scan.
-        if lname.count > 6 && lname[0] == UInt8(ascii: "x") && lname[1] == UInt8(ascii: "-") && lname[2] == UInt8(ascii: "a")
-            && lname[5] == UInt8(ascii: "-") {
+        let s = lname.startIndex
+        if lname.count > 6 && lname[s] == UInt8(ascii: "x") && lname[s + 1] == UInt8(ascii: "-")
+            && lname[s + 2] == UInt8(ascii: "a") && lname[s + 5] == UInt8(ascii: "-") {
             return false
         }
-        for u in unsignedHeaderBytes where u == lname { return true }
+        for u in unsignedHeaderBytes where u.elementsEqual(lname) { return true }
         return false
     }
 
@@ -461,11 +508,11 @@ public struct SigV4Signer: Sendable {
     }
 
     static func trimAll<C: Collection<UInt8>>(_ value: C, into out: inout [UInt8]) {
-        out.reserveCapacity(value.count)
+        let start = out.count
         var pendingSpace = false
         for b in value {
             if isWhitespace(b) {
-                pendingSpace = !out.isEmpty
+                pendingSpace = out.count > start
             } else {
                 if pendingSpace { out.append(0x20); pendingSpace = false }
                 out.append(b)
@@ -545,6 +592,21 @@ public struct SigV4Signer: Sendable {
                 }
             }
             n = raw.count * 2
+        }
+    }
+
+    /// Appends the lowercase hex SHA-256 of `bytes`.
+    static func appendHexSHA256(_ bytes: [UInt8], into out: inout [UInt8]) {
+        var hasher = SHA256()
+        bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        hasher.finalize().withUnsafeBytes { raw in
+            hexTable.withUnsafeBufferPointer { table in
+                for b in raw {
+                    let pair = table[Int(b)]
+                    out.append(UInt8(truncatingIfNeeded: pair))
+                    out.append(UInt8(truncatingIfNeeded: pair >> 8))
+                }
+            }
         }
     }
 
@@ -631,6 +693,18 @@ struct URLParts {
 
     /// The host as SigV4 signs it: the authority without user info, lowercased, with the port only when it is
     /// not the scheme's default.
+    func appendHostForSigning(into out: inout [UInt8]) {
+        var a = authority.utf8[...]
+        if let at = a.lastIndex(of: UInt8(ascii: "@")) { a = a[a.index(after: at)...] }
+        var end = a.endIndex
+        let sch = scheme.utf8
+        let isHTTPS = sch.count == 5 && sch.elementsEqual("https".utf8, by: { ($0 | 0x20) == $1 })
+        let isHTTP = sch.count == 4 && sch.elementsEqual("http".utf8, by: { ($0 | 0x20) == $1 })
+        if isHTTPS, a.count > 4, a.suffix(4).elementsEqual(":443".utf8) { end = a.index(end, offsetBy: -4) }
+        if isHTTP, a.count > 3, a.suffix(3).elementsEqual(":80".utf8) { end = a.index(end, offsetBy: -3) }
+        for b in a[a.startIndex..<end] { out.append(b >= 65 && b <= 90 ? b + 32 : b) }
+    }
+
     var hostForSigning: String {
         var bytes = Array(authority.utf8)
         if let at = bytes.lastIndex(of: UInt8(ascii: "@")) { bytes.removeFirst(at + 1) }
