@@ -507,7 +507,29 @@ public struct SigV4Signer: Sendable {
         trimAll(Array(value), into: &out)
     }
 
-    static func trimAll<C: Collection<UInt8>>(_ value: C, into out: inout [UInt8]) {
+    static func trimAll(_ value: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+        // Most values need no trimming at all: copy them in one go.
+        var clean = !value.isEmpty && !isWhitespace(value[0]) && !isWhitespace(value[value.count - 1])
+        if clean {
+            var prevSpace = false
+            for b in value {
+                if b == 0x20 { if prevSpace { clean = false; break }; prevSpace = true } else if isWhitespace(b) {
+                    clean = false
+                    break
+                } else {
+                    prevSpace = false
+                }
+            }
+        }
+        if clean { out.append(contentsOf: value); return }
+        trimAllSlow(value, into: &out)
+    }
+
+    static func trimAll(_ value: [UInt8], into out: inout [UInt8]) {
+        value.withUnsafeBufferPointer { trimAll($0, into: &out) }
+    }
+
+    static func trimAllSlow<C: Collection<UInt8>>(_ value: C, into out: inout [UInt8]) {
         let start = out.count
         var pendingSpace = false
         for b in value {
@@ -647,62 +669,75 @@ struct URLParts {
     private var authority: Substring
 
     init(_ url: String) {
-        let u = url.utf8
-        var i = u.startIndex
-        var restStart = u.startIndex
-        scheme = url[u.startIndex..<u.startIndex]
-        // Find "://" before any '/', '?' or '#'.
-        while i < u.endIndex {
-            let b = u[i]
-            if b == UInt8(ascii: ":") {
-                let j = u.index(after: i)
-                if j < u.endIndex, u[j] == UInt8(ascii: "/"), u.index(after: j) < u.endIndex,
-                   u[u.index(after: j)] == UInt8(ascii: "/") {
-                    scheme = url[u.startIndex..<i]
-                    restStart = u.index(j, offsetBy: 2)
-                }
-                break
-            }
-            if b == UInt8(ascii: "/") || b == UInt8(ascii: "?") || b == UInt8(ascii: "#") { break }
-            i = u.index(after: i)
+        // Offsets found on the contiguous UTF-8 bytes, then turned into string indices once.
+        var o = (schemeEnd: 0, rest: 0, authorityEnd: 0, question: -1, end: 0)
+        let found: Void? = url.utf8.withContiguousStorageIfAvailable { u in
+            o = URLParts.offsets(u)
         }
-        var authorityEnd = restStart
-        while authorityEnd < u.endIndex {
-            let b = u[authorityEnd]
-            if b == UInt8(ascii: "/") || b == UInt8(ascii: "?") || b == UInt8(ascii: "#") { break }
-            authorityEnd = u.index(after: authorityEnd)
-        }
-        authority = url[restStart..<authorityEnd]
-        prefix = url[u.startIndex..<authorityEnd]
-        var end = authorityEnd
-        var q: String.Index?
-        while end < u.endIndex {
-            let b = u[end]
-            if b == UInt8(ascii: "#") { break }
-            if b == UInt8(ascii: "?") && q == nil { q = end }
-            end = u.index(after: end)
-        }
-        if let q {
-            path = url[authorityEnd..<q]
-            query = url[u.index(after: q)..<end]
+        if found == nil { o = URLParts.offsets(UnsafeBufferPointer(start: nil, count: 0), fallback: Array(url.utf8)) }
+        let v = url.utf8
+        func at(_ k: Int) -> String.Index { v.index(v.startIndex, offsetBy: k) }
+        scheme = url[at(0)..<at(o.schemeEnd)]
+        authority = url[at(o.rest)..<at(o.authorityEnd)]
+        prefix = url[at(0)..<at(o.authorityEnd)]
+        if o.question >= 0 {
+            path = url[at(o.authorityEnd)..<at(o.question)]
+            query = url[at(o.question + 1)..<at(o.end)]
         } else {
-            path = url[authorityEnd..<end]
-            query = url[end..<end]
+            path = url[at(o.authorityEnd)..<at(o.end)]
+            query = url[at(o.end)..<at(o.end)]
         }
     }
 
-    /// The host as SigV4 signs it: the authority without user info, lowercased, with the port only when it is
-    /// not the scheme's default.
+    private static func offsets(_ buffer: UnsafeBufferPointer<UInt8>, fallback: [UInt8]? = nil)
+        -> (schemeEnd: Int, rest: Int, authorityEnd: Int, question: Int, end: Int) {
+        if let fallback { return fallback.withUnsafeBufferPointer { offsets($0) } }
+        let u = buffer
+        let n = u.count
+        var schemeEnd = 0
+        var rest = 0
+        var i = 0
+        while i < n {
+            let b = u[i]
+            if b == UInt8(ascii: ":") {
+                if i + 2 < n, u[i + 1] == UInt8(ascii: "/"), u[i + 2] == UInt8(ascii: "/") { schemeEnd = i; rest = i + 3 }
+                break
+            }
+            if b == UInt8(ascii: "/") || b == UInt8(ascii: "?") || b == UInt8(ascii: "#") { break }
+            i += 1
+        }
+        var authorityEnd = rest
+        while authorityEnd < n {
+            let b = u[authorityEnd]
+            if b == UInt8(ascii: "/") || b == UInt8(ascii: "?") || b == UInt8(ascii: "#") { break }
+            authorityEnd += 1
+        }
+        var end = authorityEnd
+        var question = -1
+        while end < n {
+            let b = u[end]
+            if b == UInt8(ascii: "#") { break }
+            if b == UInt8(ascii: "?") && question < 0 { question = end }
+            end += 1
+        }
+        return (schemeEnd, rest, authorityEnd, question, end)
+    }
+
     func appendHostForSigning(into out: inout [UInt8]) {
-        var a = authority.utf8[...]
-        if let at = a.lastIndex(of: UInt8(ascii: "@")) { a = a[a.index(after: at)...] }
-        var end = a.endIndex
-        let sch = scheme.utf8
-        let isHTTPS = sch.count == 5 && sch.elementsEqual("https".utf8, by: { ($0 | 0x20) == $1 })
-        let isHTTP = sch.count == 4 && sch.elementsEqual("http".utf8, by: { ($0 | 0x20) == $1 })
-        if isHTTPS, a.count > 4, a.suffix(4).elementsEqual(":443".utf8) { end = a.index(end, offsetBy: -4) }
-        if isHTTP, a.count > 3, a.suffix(3).elementsEqual(":80".utf8) { end = a.index(end, offsetBy: -3) }
-        for b in a[a.startIndex..<end] { out.append(b >= 65 && b <= 90 ? b + 32 : b) }
+        let https = scheme.utf8.count == 5 && scheme.utf8.elementsEqual("https".utf8, by: { ($0 | 0x20) == $1 })
+        let http = scheme.utf8.count == 4 && scheme.utf8.elementsEqual("http".utf8, by: { ($0 | 0x20) == $1 })
+        let done: Void? = authority.utf8.withContiguousStorageIfAvailable { a in
+            var start = 0
+            var end = a.count
+            for k in 0..<a.count where a[k] == UInt8(ascii: "@") { start = k + 1 }
+            let n = end - start
+            if https, n > 4, a[end - 4] == UInt8(ascii: ":"), a[end - 3] == UInt8(ascii: "4"),
+               a[end - 2] == UInt8(ascii: "4"), a[end - 1] == UInt8(ascii: "3") { end -= 4 }
+            if http, n > 3, a[end - 3] == UInt8(ascii: ":"), a[end - 2] == UInt8(ascii: "8"),
+               a[end - 1] == UInt8(ascii: "0") { end -= 3 }
+            for k in start..<end { let b = a[k]; out.append(b >= 65 && b <= 90 ? b + 32 : b) }
+        }
+        if done == nil { out.append(contentsOf: hostForSigning.utf8) }
     }
 
     var hostForSigning: String {
