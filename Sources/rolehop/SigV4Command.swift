@@ -51,8 +51,9 @@ struct SigV4Command: ParsableCommand {
 
     func run() throws {
         if let bench {
-            let rate = SigV4Benchmark.run(iterations: max(1, bench))
-            print("rolehop sigv4: \(Int(rate.rounded())) signatures/s (\(bench) iterations)")
+            let rate = SigV4Benchmark.measure(iterations: max(1, bench))
+            print("rolehop sigv4: \(Int(rate.wall.rounded())) signatures/s wall, \(Int(rate.cpu.rounded())) per CPU-second "
+                  + "(\(bench) iterations)")
             return
         }
         guard let request, let region, let service else {
