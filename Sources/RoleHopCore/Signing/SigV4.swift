@@ -126,11 +126,11 @@ public struct SigV4Signer: Sendable {
             headers.removeAll { asciiEqualsLower($0.0, "authorization") }
         }
         headers.reserveCapacity(headers.count + 4)
-        var amzDate = Self.amzDate(date)
+        var dateBytes = Self.amzDateBytes(date)
         if let existing = headers.first(where: { asciiEqualsLower($0.0, "x-amz-date") }) {
-            if UTCTime.parseAmzDate(existing.1) != nil { amzDate = existing.1 }
+            if UTCTime.parseAmzDate(existing.1) != nil { dateBytes = Array(existing.1.utf8) }
         } else {
-            headers.append(("X-Amz-Date", amzDate))
+            headers.append(("X-Amz-Date", String(decoding: dateBytes, as: UTF8.self)))
         }
         if let token = credentials.sessionToken,
            !headers.contains(where: { asciiEqualsLower($0.0, "x-amz-security-token") }) {
@@ -146,7 +146,6 @@ public struct SigV4Signer: Sendable {
         let url = URLParts(request.url)
         let canonical = canonicalRequest(method: request.method, url: url, extraQuery: [], headers: headers,
                                          payloadHash: payloadHash)
-        let dateBytes = Array(amzDate.utf8)
         let scope = credentialScope(dateStamp: dateBytes[0..<8])
         let sts = stringToSign(amzDate: dateBytes, scope: scope, canonicalRequest: canonical.bytes)
         let sig = signature(stringToSign: sts, dateStamp: dateBytes[0..<8])
@@ -252,7 +251,9 @@ public struct SigV4Signer: Sendable {
     }
 
     /// `YYYYMMDDTHHMMSSZ` written digit by digit (string interpolation showed up in profiles).
-    static func amzDate(_ date: Date) -> String {
+    static func amzDate(_ date: Date) -> String { String(decoding: amzDateBytes(date), as: UTF8.self) }
+
+    static func amzDateBytes(_ date: Date) -> [UInt8] {
         let c = UTCTime.components(date)
         var b = [UInt8](repeating: 0, count: 16)
         var y = Int(c.year)
@@ -262,7 +263,7 @@ public struct SigV4Signer: Sendable {
         b[8] = UInt8(ascii: "T")
         two(c.hour, 9); two(c.minute, 11); two(c.second, 13)
         b[15] = UInt8(ascii: "Z")
-        return String(decoding: b, as: UTF8.self)
+        return b
     }
 
     // MARK: - Stages
@@ -271,7 +272,9 @@ public struct SigV4Signer: Sendable {
     func canonicalRequest(method: String, url: URLParts, extraQuery: [(String, String)], headers: [(String, String)],
                           payloadHash: [UInt8]) -> (bytes: [UInt8], signedHeaders: [UInt8], tokenRange: Range<Int>?) {
         var out: [UInt8] = []
-        out.reserveCapacity(256 + url.path.utf8.count + url.query.utf8.count + headers.count * 48)
+        var headerBytes = 64
+        for (k, v) in headers { headerBytes += 2 * k.utf8.count + v.utf8.count + 3 }
+        out.reserveCapacity(160 + 3 * (url.path.utf8.count + url.query.utf8.count) + headerBytes)
         for b in method.utf8 { out.append(b >= 97 && b <= 122 ? b - 32 : b) }
         out.append(0x0A)
         Self.appendCanonicalURI(url.path, normalize: normalizePath, into: &out)
@@ -289,6 +292,7 @@ public struct SigV4Signer: Sendable {
 
     /// `YYYYMMDD/region/service/aws4_request`
     func credentialScope(dateStamp: ArraySlice<UInt8>) -> [UInt8] {
+        if let hit = cache.scope(date: dateStamp, region: region, service: service) { return hit }
         var s: [UInt8] = []
         s.reserveCapacity(40)
         s.append(contentsOf: dateStamp)
@@ -755,7 +759,7 @@ struct URLParts {
 final class SigningKeyCache: @unchecked Sendable {
     private var lock = pthread_mutex_t()
     private var entry: (date: [UInt8], region: String, service: String, secret: String, key: SymmetricKey,
-                        keyed: HMAC<SHA256>)?
+                        keyed: HMAC<SHA256>, scope: [UInt8])?
     init() { pthread_mutex_init(&lock, nil) }
     deinit { pthread_mutex_destroy(&lock) }
 
@@ -765,6 +769,14 @@ final class SigningKeyCache: @unchecked Sendable {
         guard let e = entry, e.date.elementsEqual(date), e.region == region, e.service == service, e.secret == secret
         else { return nil }
         return e.key
+    }
+
+    /// The credential scope bytes of the last date/region/service seen.
+    func scope(date: ArraySlice<UInt8>, region: String, service: String) -> [UInt8]? {
+        pthread_mutex_lock(&lock)
+        defer { pthread_mutex_unlock(&lock) }
+        guard let e = entry, e.date.elementsEqual(date), e.region == region, e.service == service else { return nil }
+        return e.scope
     }
 
     /// An HMAC already initialised with the cached key (rekeying costs two SHA-256 blocks per signature).
@@ -778,7 +790,13 @@ final class SigningKeyCache: @unchecked Sendable {
 
     func store(date: ArraySlice<UInt8>, region: String, service: String, secret: String, key: SymmetricKey) {
         pthread_mutex_lock(&lock)
-        entry = (Array(date), region, service, secret, key, HMAC<SHA256>(key: key))
+        var scope = Array(date)
+        scope.append(UInt8(ascii: "/"))
+        scope.append(contentsOf: region.utf8)
+        scope.append(UInt8(ascii: "/"))
+        scope.append(contentsOf: service.utf8)
+        scope.append(contentsOf: "/aws4_request".utf8)
+        entry = (Array(date), region, service, secret, key, HMAC<SHA256>(key: key), scope)
         pthread_mutex_unlock(&lock)
     }
 }
