@@ -141,3 +141,29 @@ struct SigV4BehaviourTests {
         #expect(b.trace.signature == fresh.trace.signature)
     }
 }
+
+@Suite("SigV4 host from the URL")
+struct SigV4HostTests {
+    struct Case: Sendable, CustomTestStringConvertible {
+        var url: String
+        var host: String
+        var testDescription: String { url }
+    }
+
+    // Expected values follow RFC 3986 authority rules and the SigV4 rule "default port omitted".
+    @Test(arguments: [
+        Case(url: "https://STS.us-east-1.amazonaws.com/", host: "sts.us-east-1.amazonaws.com"),
+        Case(url: "https://sts.amazonaws.com:443/", host: "sts.amazonaws.com"),
+        Case(url: "http://127.0.0.1:80/x", host: "127.0.0.1"),
+        Case(url: "http://127.0.0.1:5000?Action=X", host: "127.0.0.1:5000"),
+        Case(url: "https://sts.amazonaws.com:8443/", host: "sts.amazonaws.com:8443"),
+        Case(url: "https://user:pw@example.com/", host: "example.com"),
+        Case(url: "HTTPS://example.com:443", host: "example.com"),
+    ])
+    func hostHeaderIsDerivedFromTheURL(_ c: Case) {
+        let signer = SigV4Signer(credentials: AWSCredentials(accessKeyId: "AKIDEXAMPLE", secretAccessKey: Secret("s")),
+                                 region: "us-east-1", service: "sts")
+        let s = signer.sign(HTTPRequest(method: "GET", url: c.url), date: Date(timeIntervalSince1970: 0))
+        #expect(s.trace.canonicalRequest.contains("\nhost:\(c.host)\n"))
+    }
+}
