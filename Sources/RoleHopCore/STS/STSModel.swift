@@ -296,3 +296,62 @@ public enum AWSQueryResponse {
 public struct MalformedResponse: Error, Sendable, Hashable {
     public var detail: String
 }
+
+extension HopCallResult {
+    /// The result as JSON for reports and bundles. Secrets are already masked in the recorded requests and
+    /// responses; credentials show only the access key's last 4 characters and the expiration.
+    public var jsonObject: JSONValue {
+        func str(_ s: String?) -> JSONValue { s.map { .string($0) } ?? .null }
+        var outcomeFields: [(String, JSONValue)] = []
+        switch outcome {
+        case let .success(s):
+            outcomeFields = [("status", "success"), ("requestId", str(s.requestId)),
+                             ("assumedRoleArn", str(s.assumedRoleArn)),
+                             ("callerArn", str(s.callerIdentity?.arn)), ("account", str(s.callerIdentity?.account))]
+            if let c = s.credentials {
+                outcomeFields.append(("credentials", .object([
+                    ("accessKeyId", .string(Redaction.maskAccessKeyId(c.accessKeyId))),
+                    ("secretAccessKey", .string(Redaction.mask)), ("sessionToken", .string(Redaction.mask)),
+                    ("expiration", str(c.expiration.map { UTCTime.iso8601($0) })),
+                ])))
+            }
+            if let sub = s.subjectFromWebIdentityToken { outcomeFields.append(("subjectFromWebIdentityToken", .string(sub))) }
+        case let .failure(.aws(e, status)):
+            outcomeFields = [("status", "aws-error"), ("httpStatus", .number(Double(status))), ("code", .string(e.code)),
+                             ("message", .string(e.message)), ("requestId", str(e.requestId))]
+        case let .failure(.transport(t)):
+            outcomeFields = [("status", "transport-error"), ("code", .string(t.code)), ("message", .string(t.description))]
+        case let .failure(.malformedResponse(status, detail)):
+            outcomeFields = [("status", "malformed-response"), ("httpStatus", .number(Double(status))),
+                             ("message", .string(detail))]
+        }
+        let attemptsJSON: [JSONValue] = attempts.map { a in
+            var f: [(String, JSONValue)] = [
+                ("number", .number(Double(a.number))), ("startedAt", .string(UTCTime.iso8601(a.startedAt))),
+                ("backoffMs", .number((a.backoffBefore * 1000).rounded())), ("timings", a.timings.jsonObject),
+                ("retried", .bool(a.retried)), ("errorCode", str(a.errorCode)),
+                ("request", .object([("method", .string(a.request.method)), ("url", .string(a.request.url)),
+                                     ("headers", .object(a.request.headers.map { ($0.0, JSONValue.string($0.1)) })),
+                                     ("body", .string(a.request.body))])),
+            ]
+            if let r = a.response {
+                f.append(("response", .object([("status", .number(Double(r.status))),
+                                               ("headers", .object(r.headers.map { ($0.0, JSONValue.string($0.1)) })),
+                                               ("body", .string(r.body))])))
+            }
+            if let t = a.transportError { f.append(("transportError", .string(t.code))) }
+            return .object(f)
+        }
+        var fields: [(String, JSONValue)] = [
+            ("action", .string(action)), ("endpoint", .string(endpoint)), ("roleArn", str(roleArn)),
+            ("outcome", .object(outcomeFields)), ("attempts", .array(attemptsJSON)),
+            ("clockSkewSeconds", clockSkew.map { .number(($0 * 1000).rounded() / 1000) } ?? .null),
+        ]
+        if let trace {
+            fields.append(("sigv4", .object([("canonicalRequest", .string(trace.canonicalRequest)),
+                                             ("stringToSign", .string(trace.stringToSign)),
+                                             ("signature", .string(trace.signature))])))
+        }
+        return .object(fields)
+    }
+}

@@ -277,3 +277,21 @@ struct XMLTests {
         #expect(AWSQueryResponse.maskingCredentials("<x><Credentials>CANARY") == "<x><Credentials>****</Credentials>")
     }
 }
+
+@Suite("HopCallResult JSON")
+struct HopCallResultJSONTests {
+    @Test func jsonCarriesOutcomeAttemptsAndNoSecrets() async throws {
+        let t = ScriptedTransport([xml(400, fixture("throttling.xml")), xml(200, fixture("assume-role-success.xml"))])
+        let r = await client(t).assumeRole(endpoint: "https://sts.amazonaws.com", region: "us-east-1", credentials: creds,
+                                           parameters: AssumeRoleParameters(roleArn: "arn:aws:iam::444455556666:role/account-b-role",
+                                                                            sessionName: "s"))
+        let text = r.jsonObject.serialized(pretty: true)
+        for canary in ["CANARY-secret", "CANARY-session", "CANARY-token-signer"] { #expect(!text.contains(canary)) }
+        let doc = try JSONParser.parse(text).value
+        #expect(doc["outcome"]?["status"]?.stringValue == "success")
+        #expect(doc["outcome"]?["credentials"]?["accessKeyId"]?.stringValue == "****Y001")
+        #expect(doc["attempts"]?.arrayValue?.count == 2)
+        #expect(doc["attempts"]?.arrayValue?.first?["errorCode"]?.stringValue == "Throttling")
+        #expect(doc["sigv4"]?["signature"]?.stringValue?.count == 64)
+    }
+}
