@@ -186,15 +186,23 @@ public struct SignatureComparison: Sendable, Hashable {
             return s.replacing(t, with: Redaction.mask).replacing(SigV4Signer.uriEncode(t), with: Redaction.mask)
         }
         awsQuotedCanonicalRequest = aws.canonicalRequest != nil
-        canonicalRequestDiff = LineDiff.diff(mask(aws.canonicalRequest ?? ""), trace.canonicalRequest)
-        stringToSignDiff = LineDiff.diff(aws.stringToSign ?? "", trace.stringToSign)
+        // Nothing to compare when AWS quoted nothing (STS's message does not): no diff rather than all `+`.
+        canonicalRequestDiff = aws.canonicalRequest.map { LineDiff.diff(mask($0), trace.canonicalRequest) } ?? []
+        stringToSignDiff = aws.stringToSign.map { LineDiff.diff($0, trace.stringToSign) } ?? []
     }
 
+    /// True when AWS quoted its canonical request and string to sign and both equal rolehop's.
     public var identical: Bool {
-        !(canonicalRequestDiff + stringToSignDiff).contains { if case .same = $0 { false } else { true } }
+        awsQuotedCanonicalRequest && !stringToSignDiff.isEmpty
+            && !(canonicalRequestDiff + stringToSignDiff).contains { if case .same = $0 { false } else { true } }
     }
 
     public var text: String {
+        guard awsQuotedCanonicalRequest || !stringToSignDiff.isEmpty else {
+            return "AWS's message quotes neither the canonical request nor the string to sign (STS's does not), so "
+                + "there is nothing to diff. Check the secret key for this access key id, the clock (clock skew over 5 "
+                + "minutes), and any proxy that could rewrite headers after signing.\n"
+        }
         var out = "Compared with AWS (`-` AWS computed, `+` rolehop signed):\n"
         if !awsQuotedCanonicalRequest { out += "  (the AWS message quotes no canonical request)\n" }
         out += "Canonical request:\n" + render(canonicalRequestDiff) + "String to sign:\n" + render(stringToSignDiff)
