@@ -335,10 +335,24 @@ public struct SigV4Signer: Sendable {
     /// The hex signature (task 4).
     func signature(stringToSign: [UInt8], dateStamp: ArraySlice<UInt8>) -> [UInt8] {
         let secret = credentials.secretAccessKey.exposedValue
-        var hmac = cache.keyedHMAC(date: dateStamp, region: region, service: service, secret: secret)
-            ?? HMAC<SHA256>(key: signingKey(dateStamp: dateStamp))
-        stringToSign.withUnsafeBytes { hmac.update(data: $0) }
-        return hmac.finalize().withUnsafeBytes { Self.hex($0) }
+        var cached = cache.pads(date: dateStamp, region: region, service: service, secret: secret)
+        if cached == nil {
+            _ = signingKey(dateStamp: dateStamp)
+            cached = cache.pads(date: dateStamp, region: region, service: service, secret: secret)
+        }
+        guard let pads = cached else {
+            var hmac = HMAC<SHA256>(key: signingKey(dateStamp: dateStamp))
+            stringToSign.withUnsafeBytes { hmac.update(data: $0) }
+            return hmac.finalize().withUnsafeBytes { Self.hex($0) }
+        }
+        // HMAC (RFC 2104) from hash states already fed with key^ipad and key^opad: one block per signature
+        // less than rekeying the outer hash each time.
+        var inner = pads.inner
+        stringToSign.withUnsafeBytes { inner.update(bufferPointer: $0) }
+        let innerDigest = inner.finalize()
+        var outer = pads.outer
+        innerDigest.withUnsafeBytes { outer.update(bufferPointer: $0) }
+        return outer.finalize().withUnsafeBytes { Self.hex($0) }
     }
 
     // MARK: - Canonical pieces (static, pure)
@@ -759,7 +773,7 @@ struct URLParts {
 final class SigningKeyCache: @unchecked Sendable {
     private var lock = pthread_mutex_t()
     private var entry: (date: [UInt8], region: String, service: String, secret: String, key: SymmetricKey,
-                        keyed: HMAC<SHA256>, scope: [UInt8])?
+                        scope: [UInt8], inner: SHA256, outer: SHA256)?
     init() { pthread_mutex_init(&lock, nil) }
     deinit { pthread_mutex_destroy(&lock) }
 
@@ -771,6 +785,15 @@ final class SigningKeyCache: @unchecked Sendable {
         return e.key
     }
 
+    /// SHA-256 states fed with the key XOR ipad / opad.
+    func pads(date: ArraySlice<UInt8>, region: String, service: String, secret: String) -> (inner: SHA256, outer: SHA256)? {
+        pthread_mutex_lock(&lock)
+        defer { pthread_mutex_unlock(&lock) }
+        guard let e = entry, e.date.elementsEqual(date), e.region == region, e.service == service, e.secret == secret
+        else { return nil }
+        return (e.inner, e.outer)
+    }
+
     /// The credential scope bytes of the last date/region/service seen.
     func scope(date: ArraySlice<UInt8>, region: String, service: String) -> [UInt8]? {
         pthread_mutex_lock(&lock)
@@ -779,14 +802,6 @@ final class SigningKeyCache: @unchecked Sendable {
         return e.scope
     }
 
-    /// An HMAC already initialised with the cached key (rekeying costs two SHA-256 blocks per signature).
-    func keyedHMAC(date: ArraySlice<UInt8>, region: String, service: String, secret: String) -> HMAC<SHA256>? {
-        pthread_mutex_lock(&lock)
-        defer { pthread_mutex_unlock(&lock) }
-        guard let e = entry, e.date.elementsEqual(date), e.region == region, e.service == service, e.secret == secret
-        else { return nil }
-        return e.keyed
-    }
 
     func store(date: ArraySlice<UInt8>, region: String, service: String, secret: String, key: SymmetricKey) {
         pthread_mutex_lock(&lock)
@@ -796,7 +811,14 @@ final class SigningKeyCache: @unchecked Sendable {
         scope.append(UInt8(ascii: "/"))
         scope.append(contentsOf: service.utf8)
         scope.append(contentsOf: "/aws4_request".utf8)
-        entry = (Array(date), region, service, secret, key, HMAC<SHA256>(key: key), scope)
+        // The signing key is 32 bytes, shorter than SHA-256's 64-byte block, so it is zero-padded (RFC 2104).
+        var block = [UInt8](repeating: 0, count: 64)
+        key.withUnsafeBytes { for (i, b) in $0.enumerated() { block[i] = b } }
+        var inner = SHA256()
+        block.map { $0 ^ 0x36 }.withUnsafeBytes { inner.update(bufferPointer: $0) }
+        var outer = SHA256()
+        block.map { $0 ^ 0x5C }.withUnsafeBytes { outer.update(bufferPointer: $0) }
+        entry = (Array(date), region, service, secret, key, scope, inner, outer)
         pthread_mutex_unlock(&lock)
     }
 }
