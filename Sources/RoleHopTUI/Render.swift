@@ -202,7 +202,6 @@ public enum ExplorerView {
         for (title, active) in tabBar(s, width: layout.detailWidth) {
             x += grid.put(" " + title + " ", x: x, y: layout.detailTop, maxWidth: right - x,
                           role: active ? .selected : .muted, inverse: active)
-            x += grid.put(" ", x: x, y: layout.detailTop, maxWidth: right - x)
         }
         let ruleY = layout.detailTop + 1
         let focused = s.pane == .detail
@@ -249,15 +248,27 @@ public enum ExplorerView {
             grid.put(" " + status.text, x: 0, y: y, role: status.role, ellipsis: g.ellipsis)
             return
         }
-        var spans: [Span] = []
-        for b in KeyTable.bindings {
-            guard let label = b.footer else { continue }
-            if s.readOnly, b.group == "Hops" { continue }
-            let key = b.keysLabel ?? b.keys.first.map(\.name) ?? ""
-            spans.append(Span(" " + key, .heading))
-            spans.append(Span(" " + label + " ", .muted))
+        // Help and quit always show at the right; the other keys fill what is left, in table order.
+        func spans(_ ids: (KeyBinding) -> Bool) -> [Span] {
+            var out: [Span] = []
+            for b in KeyTable.bindings where ids(b) {
+                guard let label = b.footer else { continue }
+                if s.readOnly, b.group == "Hops" { continue }
+                let key = b.keysLabel ?? b.keys.first.map(\.name) ?? ""
+                out.append(Span(" " + key, .heading))
+                out.append(Span(" " + label + " ", .muted))
+            }
+            return out
         }
-        grid.put(StyledLine(spans), x: 0, y: y, maxWidth: s.width, ellipsis: g.ellipsis)
+        let fixed = StyledLine(spans { $0.id == .help || $0.id == .quit })
+        let fixedWidth = displayWidth(fixed.text)
+        var left = StyledLine(spans { $0.id != .help && $0.id != .quit })
+        if s.readOnly { left.spans.insert(Span(" read only ", .warn), at: 0) }
+        let room = s.width - fixedWidth
+        // Drop whole keys rather than cutting one in half.
+        while displayWidth(left.text) > room, left.spans.count >= 2 { left.spans.removeLast(2) }
+        grid.put(left, x: 0, y: y, maxWidth: room, ellipsis: g.ellipsis)
+        grid.put(fixed, x: s.width - fixedWidth, y: y, maxWidth: fixedWidth, ellipsis: g.ellipsis)
     }
 
     /// The help overlay's lines, generated from the key table (plus the node-state legend).
@@ -321,7 +332,7 @@ public enum ExplorerView {
         let width = Layout(width: s.width, height: s.height).contentWidth
         if s.tab == .findings { return findingLines(s.snapshot.findings, query: s.query, width: width) }
         guard let node = s.selectedNode else { return [StyledLine("no chain to show", .muted)] }
-        if let lines = node.tabs[s.tab], !lines.isEmpty { return lines }
+        if let lines = node.tabs[s.tab], !lines.isEmpty { return lines.flatMap { wrap($0, width: width) } }
         return [StyledLine("nothing here for this node", .muted)]
     }
 
@@ -385,6 +396,64 @@ public enum ExplorerView {
         case .warn: "WARN"
         case .fail: "FAIL"
         }
+    }
+
+    /// Wraps a styled line at spaces; continuation lines are indented under the value when the line starts with
+    /// a muted label (`label   value`), else by two columns.
+    public static func wrap(_ line: StyledLine, width: Int) -> [StyledLine] {
+        guard displayWidth(line.text) > width, width >= 8 else { return [line] }
+        var cells: [(Character, StyleRole)] = []
+        for span in line.spans { for ch in span.text { cells.append((ch, span.role)) } }
+        var indent = 2
+        var labelChars = 0
+        if let first = line.spans.first, first.role == .muted, line.spans.count > 1 {
+            let w = displayWidth(first.text)
+            if w <= width / 2 {
+                indent = w
+                labelChars = first.text.count
+            }
+        }
+        var out: [StyledLine] = []
+        var start = 0
+        while start < cells.count {
+            let prefix = out.isEmpty ? 0 : indent
+            let avail = width - prefix
+            var cols = 0
+            var end = start
+            while end < cells.count {
+                let cw = displayWidth(cells[end].0)
+                if cols + cw > avail { break }
+                cols += cw
+                end += 1
+            }
+            if end < cells.count {
+                // Break after the last space that fits, when there is one past the start.
+                // (Never inside the leading label, or the value would start on the next line.)
+                let earliest = out.isEmpty ? start + labelChars : start
+                if let space = cells[start..<end].lastIndex(where: { $0.0 == " " }), space > earliest {
+                    end = space + 1
+                } else if let mark = cells[start..<end].lastIndex(where: { "/:,-_.".contains($0.0) }), mark > earliest {
+                    end = mark + 1
+                }
+            }
+            if end == start { end = start + 1 }
+            var spans: [Span] = prefix > 0 ? [Span(String(repeating: " ", count: prefix))] : []
+            for (ch, role) in cells[start..<end] {
+                if let last = spans.last, last.role == role, !(spans.count == 1 && prefix > 0) {
+                    spans[spans.count - 1].text.append(ch)
+                } else {
+                    spans.append(Span(String(ch), role))
+                }
+            }
+            while let last = spans.last, last.text.last == " " {
+                spans[spans.count - 1].text.removeLast()
+                if spans[spans.count - 1].text.isEmpty { spans.removeLast() }
+            }
+            out.append(StyledLine(spans))
+            start = end
+            while start < cells.count, cells[start].0 == " " { start += 1 }
+        }
+        return out
     }
 
     /// Word wrap to a display width; newlines in the text are kept, overlong words are cut.
