@@ -432,7 +432,7 @@ public enum ExplorerView {
                 let earliest = out.isEmpty ? start + labelChars : start
                 if let space = cells[start..<end].lastIndex(where: { $0.0 == " " }), space > earliest {
                     end = space + 1
-                } else if let mark = cells[start..<end].lastIndex(where: { "/:,-_.".contains($0.0) }), mark > earliest {
+                } else if let mark = cells[start..<end].lastIndex(where: { "/,-".contains($0.0) }), mark > earliest {
                     end = mark + 1
                 }
             }

@@ -1,0 +1,132 @@
+import FoundationEssentials
+import Glibc
+import RoleHopTestSupport
+import Testing
+
+/// A tmux server of its own (private socket) running one shell, driven like a person at a terminal.
+final class TmuxSession: @unchecked Sendable {
+    let socket = "rolehop-test-\(UInt32.random(in: 0...UInt32.max))"
+    let environment: [String: String]
+
+    init(width: Int, height: Int, environment extra: [String: String] = [:]) throws {
+        var env = ProcessRunner.cleanEnvironment(home: "/tmp", extra: ["LANG": "C.UTF-8", "TERM": "xterm-256color"])
+        for (k, v) in extra { env[k] = v }
+        environment = env
+        let prompt = "PS1='PROMPT$ '"
+        _ = try tmux(["new-session", "-d", "-x", "\(width)", "-y", "\(height)",
+                      "env \(prompt) bash --norc --noprofile"])
+    }
+
+    @discardableResult
+    func tmux(_ args: [String]) throws -> ProcessResult {
+        try ProcessRunner.run(["/usr/bin/env", "tmux", "-L", socket, "-f", "/dev/null"] + args, environment: environment, timeout: 20)
+    }
+
+    func send(_ keys: String...) throws { try tmux(["send-keys"] + keys) }
+    func type(_ text: String) throws { try tmux(["send-keys", "-l", text]) }
+    func screen() throws -> String { try tmux(["capture-pane", "-p"]).stdout }
+    func resize(width: Int, height: Int) throws { try tmux(["resize-window", "-x", "\(width)", "-y", "\(height)"]) }
+    func alternateScreenOn() throws -> Bool { try tmux(["display-message", "-p", "#{alternate_on}"]).stdout.hasPrefix("1") }
+
+    /// Waits until the pane shows `text` (or the deadline passes); returns the last screen for the message.
+    func waitFor(_ text: String, seconds: Double = 10) async throws -> (Bool, String) {
+        let deadline = monotonicNow() + seconds
+        var last = ""
+        while monotonicNow() < deadline {
+            last = try screen()
+            if last.contains(text) { return (true, last) }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return (false, last)
+    }
+
+    func close() { _ = try? tmux(["kill-server"]) }
+}
+
+@Suite("rolehop tui under tmux", .serialized)
+struct TUITmuxTests {
+    static let fixture = RepoPaths.testData("tui/fixtures/trust-sub-mismatch.json")
+
+    func start(_ t: TmuxSession, extra: String = "") async throws {
+        try t.type("\(RepoPaths.rolehopBinary) tui \(extra) --snapshot \(Self.fixture); echo EXIT=$?")
+        try t.send("Enter")
+        let (ok, screen) = try await t.waitFor("Hop 1 failed: AccessDenied")
+        #expect(ok, "first screen:\n\(screen)")
+    }
+
+    @Test("a person opens a snapshot, moves, switches tabs, searches, resizes and quits; the terminal comes back")
+    func session() async throws {
+        let t = try TmuxSession(width: 80, height: 24)
+        defer { t.close() }
+        try await start(t)
+        #expect(try t.alternateScreenOn())
+        // The first screen already names the cause (the focus node's Overview).
+        #expect(try t.screen().contains("✘ account-a-role"))
+
+        try t.send("4")
+        var (ok, screen) = try await t.waitFor("Decision: implicit deny")
+        #expect(ok, "trust tab:\n\(screen)")
+
+        try t.send("k", "3")
+        (ok, screen) = try await t.waitFor("sub           system:serviceaccount:default:my-")
+        #expect(ok, "token tab of the base credentials:\n\(screen)")
+
+        try t.send("7", "/")
+        try t.type("acount")
+        (ok, screen) = try await t.waitFor("1 shown")
+        #expect(ok, "findings filtered by search:\n\(screen)")
+        #expect(screen.contains("trust.sub-mismatch") && !screen.contains("sts.access-denied"))
+        try t.send("Enter")
+
+        try t.resize(width: 40, height: 12)
+        (ok, screen) = try await t.waitFor("7 Findings")
+        #expect(ok, "narrow layout after resize:\n\(screen)")
+        #expect(screen.split(separator: "\n").allSatisfy { $0.count <= 40 })
+
+        try t.resize(width: 30, height: 10)
+        (ok, screen) = try await t.waitFor("terminal too small")
+        #expect(ok, "too-small notice:\n\(screen)")
+
+        try t.resize(width: 120, height: 30)
+        (ok, screen) = try await t.waitFor("1 Overview  2 Settings")
+        #expect(ok, "wide layout again:\n\(screen)")
+        #expect(screen.contains("✘ account-a-role  failed"), "the chain keeps the selection through resizes")
+
+        try t.send("?")
+        (ok, screen) = try await t.waitFor("Keys: ? or Esc closes")
+        #expect(ok, "help overlay:\n\(screen)")
+        try t.send("Escape")
+        try t.send("q")
+        (ok, screen) = try await t.waitFor("EXIT=0")
+        #expect(ok, "exit:\n\(screen)")
+        #expect(screen.contains("PROMPT$"), "the shell prompt is back")
+        #expect(try !t.alternateScreenOn(), "the alternate screen was left")
+    }
+
+    @Test("Ctrl-C restores the terminal too (exit 130)")
+    func controlC() async throws {
+        let t = try TmuxSession(width: 80, height: 24)
+        defer { t.close() }
+        try await start(t)
+        try t.send("C-c")
+        let (ok, screen) = try await t.waitFor("EXIT=130")
+        #expect(ok, "after Ctrl-C:\n\(screen)")
+        #expect(try !t.alternateScreenOn())
+    }
+
+    @Test("NO_COLOR and a non-UTF-8 locale: monochrome attributes and ASCII lines")
+    func asciiMonochrome() async throws {
+        let t = try TmuxSession(width: 80, height: 24, environment: ["NO_COLOR": "1", "LANG": "C"])
+        defer { t.close() }
+        try t.type("\(RepoPaths.rolehopBinary) tui --snapshot \(Self.fixture); echo EXIT=$?")
+        try t.send("Enter")
+        let (ok, screen) = try await t.waitFor("Hop 1 failed")
+        #expect(ok, "\(screen)")
+        #expect(screen.contains("x account-a-role") && screen.contains("|"))
+        #expect(!screen.contains("│") && !screen.contains("✘"))
+        let colored = try t.tmux(["capture-pane", "-p", "-e"]).stdout
+        #expect(!colored.contains("\u{1b}[31m") && !colored.contains("\u{1b}[32m"), "no colour escapes with NO_COLOR")
+        try t.send("q")
+        #expect(try await t.waitFor("EXIT=0").0)
+    }
+}
