@@ -129,3 +129,29 @@ struct DisplayWidthTests {
         #expect(ExplorerView.wrap("a\nb", width: 10) == ["a", "b"])
     }
 }
+
+@Suite("Colour mode")
+struct ColorModeTests {
+    @Test("colour on or off", arguments: [
+        (ColorMode.auto, [String: String](), true, true),
+        (.auto, ["NO_COLOR": "1"], true, false),
+        (.auto, ["NO_COLOR": ""], true, true),
+        (.auto, ["TERM": "dumb"], true, false),
+        (.auto, [:], false, false),
+        (.always, ["NO_COLOR": "1"], true, true),
+        (.always, [:], false, false),
+        (.never, [:], true, false),
+    ])
+    func decide(mode: ColorMode, env: [String: String], hasColors: Bool, expected: Bool) {
+        #expect(mode.useColor(environment: env, terminalHasColors: hasColors) == expected)
+    }
+
+    @Test("the monochrome palette tells fail, warn, highlight, muted and selected apart by attributes alone")
+    func monochrome() {
+        let p = Palette(color: false)
+        let roles: [StyleRole] = [.plain, .muted, .fail, .highlight, .heading]
+        let attrs = roles.map { p.attribute(Cell(" ", $0)) }
+        #expect(Set(attrs).count == roles.count)
+        #expect(p.attribute(Cell(" ", .plain, inverse: true)) != p.attribute(Cell(" ", .plain)))
+    }
+}

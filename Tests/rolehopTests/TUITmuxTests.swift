@@ -43,6 +43,14 @@ final class TmuxSession: @unchecked Sendable {
     func close() { _ = try? tmux(["kill-server"]) }
 }
 
+extension String {
+    func trimmingSuffix() -> String {
+        var s = self
+        while let l = s.last, l.isWhitespace { s.removeLast() }
+        return s
+    }
+}
+
 @Suite("rolehop tui under tmux", .serialized)
 struct TUITmuxTests {
     static let fixture = RepoPaths.testData("tui/fixtures/trust-sub-mismatch.json")
@@ -111,6 +119,21 @@ struct TUITmuxTests {
         try t.send("C-c")
         let (ok, screen) = try await t.waitFor("EXIT=130")
         #expect(ok, "after Ctrl-C:\n\(screen)")
+        #expect(try !t.alternateScreenOn())
+    }
+
+    @Test("SIGTERM restores the terminal (exit 143)")
+    func sigterm() async throws {
+        let t = try TmuxSession(width: 80, height: 24)
+        defer { t.close() }
+        try await start(t)
+        let shell = try t.tmux(["display-message", "-p", "#{pane_pid}"]).stdout.trimmingSuffix()
+        // The explorer is the shell's only child.
+        let child = try ProcessRunner.run(["/usr/bin/env", "pgrep", "-P", shell], timeout: 10).stdout.trimmingSuffix()
+        let pid = try #require(Int32(child))
+        kill(pid, SIGTERM)
+        let (ok, screen) = try await t.waitFor("EXIT=143")
+        #expect(ok, "after SIGTERM:\n\(screen)")
         #expect(try !t.alternateScreenOn())
     }
 
