@@ -8,6 +8,8 @@ public struct Glyphs: Sendable, Hashable {
     public var predictedOK: String, predictedWarn: String, predictedFail: String
     public var separator: String
     public var spinner: [String]
+    /// The terminal's locale cannot show anything but ASCII: every other character is transliterated.
+    public var asciiOnly = false
 
     public static let unicode = Glyphs(
         vertical: "│", horizontal: "─", ellipsis: "…", topLeft: "┌", topRight: "┐", bottomLeft: "└", bottomRight: "┘",
@@ -16,7 +18,14 @@ public struct Glyphs: Sendable, Hashable {
     public static let ascii = Glyphs(
         vertical: "|", horizontal: "-", ellipsis: "~", topLeft: "+", topRight: "+", bottomLeft: "+", bottomRight: "+",
         succeeded: "+", failed: "x", notRun: ".", predictedOK: "o", predictedWarn: "?", predictedFail: "!",
-        separator: " > ", spinner: ["|", "/", "-", "\\"])
+        separator: " > ", spinner: ["|", "/", "-", "\\"], asciiOnly: true)
+
+    /// One-column ASCII stand-ins for the symbols the core and the explorer use; anything else becomes `?`.
+    static let asciiFallback: [Character: Character] = [
+        "→": ">", "←": "<", "↑": "^", "↓": "v", "█": "#", "▏": "|", "✔": "+", "✘": "x", "…": "~", "─": "-",
+        "│": "|", "┌": "+", "┐": "+", "└": "+", "┘": "+", "○": "o", "◇": "?", "◆": "!", "·": ".", "›": ">",
+        "‘": "'", "’": "'", "“": "\"", "”": "\"", "–": "-", "—": "-", "•": "*", "é": "e",
+    ]
 }
 
 /// Where each part of the screen goes at a given size.
@@ -56,6 +65,7 @@ public enum ExplorerView {
         var grid = Grid(width: s.width, height: s.height)
         guard s.width >= minWidth, s.height >= minHeight else {
             tooSmall(&grid, s, g)
+            if g.asciiOnly { transliterate(&grid) }
             return grid
         }
         let layout = Layout(width: s.width, height: s.height)
@@ -69,7 +79,21 @@ public enum ExplorerView {
         detail(&grid, s, g, layout)
         footer(&grid, s, g)
         if s.showHelp { help(&grid, s, g) }
+        if g.asciiOnly { transliterate(&grid) }
         return grid
+    }
+
+    /// Replaces every non-ASCII cell with a one-column stand-in (a wide character's two columns become `??`).
+    static func transliterate(_ grid: inout Grid) {
+        for y in 0..<grid.height {
+            for x in 0..<grid.width {
+                var cell = grid[x, y]
+                guard !cell.char.isASCII || cell.isContinuation else { continue }
+                cell.char = cell.isContinuation ? "?" : (Glyphs.asciiFallback[cell.char] ?? "?")
+                cell.isContinuation = false
+                grid[x, y] = cell
+            }
+        }
     }
 
     // MARK: parts

@@ -200,7 +200,7 @@ struct Palette {
                 while x < grid.width, attribute(grid[x, y]) == style {
                     let cell = grid[x, y]
                     if asciiOnly {
-                        // The locale cannot show it; keep the column count right.
+                        // Render already transliterated; this only guards the column count.
                         text.append(cell.char.isASCII ? cell.char : "?")
                     } else if !cell.isContinuation {
                         text.append(cell.char)
