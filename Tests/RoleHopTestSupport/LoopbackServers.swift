@@ -160,3 +160,52 @@ final class ThreadWork: @unchecked Sendable {
     let body: () -> Void
     init(_ body: @escaping () -> Void) { self.body = body }
 }
+
+/// A loopback listener whose accept queue is full, so further connections hang in SYN-SENT: a real connect
+/// timeout without leaving the machine. Keep it alive for the test's duration.
+public final class BlackholeListener: @unchecked Sendable {
+    public let port: Int
+    private var fds: [Int32] = []
+
+    public init?() {
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard listener >= 0 else { return nil }
+        fds.append(listener)
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let ok = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, len) } }
+        guard ok == 0, listen(listener, 0) == 0 else { return nil }
+        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &len) } }
+        port = Int(UInt16(bigEndian: addr.sin_port))
+        // Fill the accept queue (backlog 0 still admits one or two) with connections nobody accepts.
+        for _ in 0..<4 {
+            let c = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+            fds.append(c)
+            _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(c, $0, len) } }
+        }
+        usleep(50_000)
+    }
+
+    deinit { fds.forEach { close($0) } }
+}
+
+/// A throwaway certificate for 127.0.0.1 made with the system's openssl (self-signed, so it is its own CA).
+public struct TestCertificate: Sendable {
+    public let certPath: String
+    public let keyPath: String
+    public let directory: TemporaryDirectory
+
+    public static func make() async throws -> TestCertificate {
+        let dir = TemporaryDirectory(prefix: "rolehop-tls")
+        let cert = dir.path + "/cert.pem", key = dir.path + "/key.pem"
+        let r = try await ProcessRunner.runAsync([
+            "/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+            "-days", "2", "-subj", "/CN=rolehop test CA 127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+            "-addext", "basicConstraints=critical,CA:TRUE",
+        ], timeout: 60)
+        guard r.exitCode == 0 else { throw ProcessError(description: "openssl failed: \(r.stderr)") }
+        return TestCertificate(certPath: cert, keyPath: key, directory: dir)
+    }
+}

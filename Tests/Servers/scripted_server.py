@@ -8,7 +8,8 @@ The script (JSON, from --script FILE) is a list of steps served in order, the la
    "bodyRepeat": 0,             # send body repeated this many times (large responses)
    "truncate": false,           # promise more Content-Length than is sent, then close
    "closeWithoutResponse": false}
-Optional keys "match": {"path": "/x"} pick a step by path instead of by order (for discovery + JWKS).
+Optional keys "match": {"path": "/x", "bodyContains": "Action=AssumeRole&"} pick a step by path and/or request
+body instead of by order (for discovery + JWKS, or one answer per STS action); matched steps repeat.
 Prints `READY {"port": N}` and runs until stdin closes. GET /__requests returns what was received.
 With --tls CERT KEY it serves HTTPS.
 """
@@ -43,11 +44,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.server.received.append({"method": self.command, "path": self.path,
                                          "headers": dict(self.headers.items()), "body": body.decode("utf-8", "replace")})
             step = None
+            text = body.decode("utf-8", "replace")
             for s in self.server.script:
                 m = s.get("match")
-                if m and m.get("path") == self.path.split("?")[0]:
-                    step = s
-                    break
+                if not m:
+                    continue
+                if "path" in m and m["path"] != self.path.split("?")[0]:
+                    continue
+                if "bodyContains" in m and m["bodyContains"] not in text:
+                    continue
+                step = s
+                break
             if step is None:
                 ordered = [s for s in self.server.script if not s.get("match")]
                 i = min(self.server.counter, len(ordered) - 1)

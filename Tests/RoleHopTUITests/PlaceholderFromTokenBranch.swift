@@ -1,0 +1,1 @@
+// Placeholder so the RoleHopTUITests target has a source until the TUI tests land (added on branch token).
