@@ -57,6 +57,10 @@ public enum ExplorerApp {
         }
         set_term(screen)
         defer {
+            // Terminals without an alternate screen (vt100, linux console) would keep the last frame under the
+            // shell prompt; a blank screen reads better there and costs nothing where the alternate screen exists.
+            werase(rh_stdscr())
+            wrefresh(rh_stdscr())
             endwin()
             delscreen(screen)
         }
@@ -155,11 +159,12 @@ struct Palette {
         var a: [StyleRole: attr_t] = [:]
         if color {
             start_color()
-            use_default_colors()
+            // -1 means "the terminal's own background"; terminals without that get black.
+            let bg: Int16 = use_default_colors() == rh_err() ? Int16(COLOR_BLACK) : -1
             let pairs: [(StyleRole, Int16, Int16)] = [
-                (.accent, Int16(COLOR_CYAN), -1), (.ok, Int16(COLOR_GREEN), -1), (.warn, Int16(COLOR_YELLOW), -1),
-                (.fail, Int16(COLOR_RED), -1), (.highlight, Int16(COLOR_BLACK), Int16(COLOR_YELLOW)),
-                (.heading, Int16(COLOR_CYAN), -1),
+                (.accent, Int16(COLOR_CYAN), bg), (.ok, Int16(COLOR_GREEN), bg), (.warn, Int16(COLOR_YELLOW), bg),
+                (.fail, Int16(COLOR_RED), bg), (.highlight, Int16(COLOR_BLACK), Int16(COLOR_YELLOW)),
+                (.heading, Int16(COLOR_CYAN), bg),
             ]
             for (i, p) in pairs.enumerated() {
                 init_pair(Int16(i + 1), p.1, p.2)
