@@ -14,7 +14,7 @@ FONT_DIR = "/usr/share/fonts/truetype/dejavu/"
 SIZE = 14
 MONO = ImageFont.truetype(FONT_DIR + "DejaVuSansMono.ttf", SIZE)
 MONO_BOLD = ImageFont.truetype(FONT_DIR + "DejaVuSansMono-Bold.ttf", SIZE)
-# Dingbats and geometric shapes are missing from the mono face; the proportional face has them.
+# Dingbats, geometric shapes and braille (the spinner) are missing from the mono face; the proportional face has them.
 SYMBOLS = ImageFont.truetype(FONT_DIR + "DejaVuSans.ttf", SIZE)
 
 BG = (30, 30, 30)
@@ -100,7 +100,7 @@ def render(grid, cols, rows, out):
                 draw.rectangle([px, py, px + cw - 1, py + ch_h - 1], fill=b)
             if ch != " ":
                 cp = ord(ch)
-                font = SYMBOLS if 0x2700 <= cp <= 0x27BF or 0x25A0 <= cp <= 0x25FF else (MONO_BOLD if bold else MONO)
+                font = SYMBOLS if 0x2700 <= cp <= 0x27BF or 0x25A0 <= cp <= 0x25FF or 0x2800 <= cp <= 0x28FF else (MONO_BOLD if bold else MONO)
                 draw.text((px, py + 1), ch, font=font, fill=f)
             if under:
                 draw.line([px, py + ch_h - 2, px + cw - 1, py + ch_h - 2], fill=f)

@@ -33,7 +33,7 @@ shot() {
     local name=$1 fixture=$2 text=$3
     shift 3
     tmux -L "$sock" -f /dev/null new-session -d -x "$cols" -y "$rows" \
-        "env LANG=C.UTF-8 TERM=xterm-256color $bin tui --color always --snapshot $fixtures/$fixture.json"
+        "env LANG=C.UTF-8 TERM=xterm-256color $bin tui --color always ${EXTRA:-} --snapshot $fixtures/$fixture.json"
     wait_for "rolehop"
     for k in "$@"; do tmux -L "$sock" send-keys "$k"; done
     wait_for "$text"
@@ -48,4 +48,5 @@ shot token reference "Signature" 3
 shot trust-failing trust-sub-mismatch "Decision: implicit deny" 4
 shot http-waterfall reference "Request" j 6
 shot findings trust-sub-mismatch "FAIL sts.access-denied" 7
+EXTRA="--replay-delay 60" shot running-hop reference "running the next hop" n
 shot root-cause-private-cluster private-cluster "Hop 1 failed: the STS endpoint does not answer"

@@ -64,7 +64,8 @@ public final class ExplorerRuntime {
         guard state.running != nil || state.exporting else { return }
         send(.tick)
         ticks += 1
-        if ticks % 10 == 0 { perform(.refresh) }
+        // Soon after the call starts (so the node shows as running), then twice a second.
+        if ticks == 2 || ticks % 10 == 0 { perform(.refresh) }
     }
 
     /// True while a session call is in flight.
@@ -80,6 +81,7 @@ public final class ExplorerRuntime {
         switch effect {
         case let .run(cmd):
             generation += 1
+            ticks = 0
             let g = generation
             task = Task.detached {
                 switch cmd {

@@ -17,6 +17,8 @@ struct TUICommand: ParsableCommand {
     @Option(help: "auto, always or never (auto honours NO_COLOR, TERM=dumb and the terminal's colours).")
     var color: ColorMode = .auto
     @Option(help: .hidden) var snapshot: String?
+    /// Replays the snapshot node by node, each call taking this many seconds (demos, tests of the live controls).
+    @Option(name: .customLong("replay-delay"), help: .hidden) var replayDelay: Double?
     @Flag(name: .customLong("print-keys"), help: .hidden) var printKeys = false
 
     func run() throws {
@@ -44,7 +46,9 @@ struct TUICommand: ParsableCommand {
             printError("rolehop: \(error.description)")
             throw ExitCode(2)
         }
-        let code = ExplorerApp.run(session: SnapshotSession(snap),
+        let session: any ExplorerSession = replayDelay.map { ReplaySession(snap, delay: .milliseconds(Int($0 * 1000))) }
+            ?? SnapshotSession(snap)
+        let code = ExplorerApp.run(session: session,
                                    options: ExplorerOptions(color: color, environment: processEnvironment().variables))
         if code != 0 { throw ExitCode(code) }
     }

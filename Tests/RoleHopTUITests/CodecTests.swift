@@ -67,3 +67,34 @@ struct CodecTests {
         if case .success = await session.exportBundle(to: "/tmp/x") { Issue.record("a read-only session exported") }
     }
 }
+
+@Suite("Replay session")
+struct ReplaySessionTests {
+    @Test("replays node by node, stops after a failed node, resets")
+    func replay() async {
+        let session = ReplaySession(Fixtures.trustSubMismatch, delay: .milliseconds(1))
+        var snap = await session.snapshot(now: fixedNow)
+        #expect(snap.nodes.map(\.state) == [.predicted(.ok), .predicted(.fail), .notRun, .notRun])
+        #expect(snap.focusNode == nil, "the root cause is not known before its hop runs")
+        await session.runNext()
+        snap = await session.snapshot(now: fixedNow)
+        #expect(snap.nodes[0].state == .succeeded && snap.nodes[1].state == .predicted(.fail))
+        await session.runAll()
+        snap = await session.snapshot(now: fixedNow)
+        #expect(snap == Fixtures.trustSubMismatch, "after the failed hop the saved snapshot is shown as it was")
+        await session.runNext()
+        #expect(await session.snapshot(now: fixedNow) == Fixtures.trustSubMismatch, "nothing runs after a failure")
+        await session.reset()
+        #expect(await session.snapshot(now: fixedNow).nodes[0].state == .predicted(.ok))
+    }
+
+    @Test("a cancelled step reveals nothing")
+    func cancel() async {
+        let session = ReplaySession(Fixtures.reference, delay: .seconds(60))
+        let task = Task { await session.runNext() }
+        while await session.snapshot(now: fixedNow).nodes[0].state != .running { await Task.yield() }
+        task.cancel()
+        await task.value
+        #expect(await session.snapshot(now: fixedNow).nodes[0].state == .predicted(.ok))
+    }
+}

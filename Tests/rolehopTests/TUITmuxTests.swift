@@ -30,11 +30,16 @@ final class TmuxSession: @unchecked Sendable {
 
     /// Waits until the pane shows `text` (or the deadline passes); returns the last screen for the message.
     func waitFor(_ text: String, seconds: Double = 10) async throws -> (Bool, String) {
+        try await waitUntil(seconds: seconds) { $0.contains(text) }
+    }
+
+    /// Waits until the pane's text satisfies `condition`.
+    func waitUntil(seconds: Double = 10, _ condition: (String) -> Bool) async throws -> (Bool, String) {
         let deadline = monotonicNow() + seconds
         var last = ""
         while monotonicNow() < deadline {
             last = try screen()
-            if last.contains(text) { return (true, last) }
+            if condition(last) { return (true, last) }
             try await Task.sleep(for: .milliseconds(50))
         }
         return (false, last)
@@ -120,6 +125,51 @@ struct TUITmuxTests {
         let (ok, screen) = try await t.waitFor("EXIT=130")
         #expect(ok, "after Ctrl-C:\n\(screen)")
         #expect(try !t.alternateScreenOn())
+    }
+
+    @Test("live controls on a replayed chain: a slow hop shows a spinner, keys still work, Esc cancels it")
+    func slowHopCancel() async throws {
+        let t = try TmuxSession(width: 80, height: 24)
+        defer { t.close() }
+        let reference = RepoPaths.testData("tui/fixtures/reference.json")
+        try t.type("\(RepoPaths.rolehopBinary) tui --replay-delay 60 --snapshot \(reference); echo EXIT=$?")
+        try t.send("Enter")
+        #expect(try await t.waitFor("○ web identity token").0)
+        try t.send("n")
+        var (ok, screen) = try await t.waitFor("running the next hop")
+        #expect(ok, "\(screen)")
+        let spinner = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+        (ok, screen) = try await t.waitUntil { s in spinner.contains { s.contains("\($0) web identity token") } }
+        #expect(ok, "the running node shows a spinner:\n\(screen)")
+        try t.send("j")
+        (ok, screen) = try await t.waitFor("Hop 1: AssumeRoleWithWebIdentity")
+        #expect(ok, "selection moves while the hop runs:\n\(screen)")
+        try t.send("Escape")
+        (ok, screen) = try await t.waitFor("cancelled: running the next hop")
+        #expect(ok, "\(screen)")
+        (ok, screen) = try await t.waitFor("○ web identity token")
+        #expect(ok, "the cancelled node is back to predicted:\n\(screen)")
+        try t.send("q")
+        #expect(try await t.waitFor("EXIT=0").0)
+    }
+
+    @Test("run all reveals the whole chain and its final identity; reset forgets it")
+    func runAllAndReset() async throws {
+        let t = try TmuxSession(width: 100, height: 30)
+        defer { t.close() }
+        let reference = RepoPaths.testData("tui/fixtures/reference.json")
+        try t.type("\(RepoPaths.rolehopBinary) tui --replay-delay 0.2 --snapshot \(reference); echo EXIT=$?")
+        try t.send("Enter")
+        #expect(try await t.waitFor("identity not known yet").0)
+        try t.send("a")
+        var (ok, screen) = try await t.waitFor("arn:aws:sts::444455556666:assumed-role")
+        #expect(ok, "\(screen)")
+        #expect(screen.contains("✔ assumed-role/account-b-role"))
+        try t.send("x")
+        (ok, screen) = try await t.waitFor("identity not known yet")
+        #expect(ok, "\(screen)")
+        try t.send("q")
+        #expect(try await t.waitFor("EXIT=0").0)
     }
 
     @Test("SIGTERM restores the terminal (exit 143)")
