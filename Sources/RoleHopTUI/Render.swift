@@ -255,11 +255,20 @@ public enum ExplorerView {
         if let input = s.input {
             let prompt = input.kind == .search ? "/" : "export bundle to: "
             grid.fill(x: 0, y: y, width: s.width, inverse: true)
-            let room = s.width - displayWidth(prompt) - 1
+            let hint = input.kind == .search ? " Enter keeps  Esc clears " : " Enter writes  Esc cancels "
+            let hintWidth = displayWidth(hint)
+            let fieldRoom = s.width - (s.width >= 60 ? hintWidth : 0)
+            let room = fieldRoom - displayWidth(prompt) - 1
             var text = input.text
             while displayWidth(text) > room, !text.isEmpty { text.removeFirst() }
             let used = grid.put(prompt + text, x: 0, y: y, role: .accent, inverse: true)
             grid.put("_", x: used, y: y, role: .accent)
+            if s.width >= 60 { grid.put(hint, x: s.width - hintWidth, y: y, role: .muted, inverse: true) }
+            return
+        }
+        if s.showHelp {
+            grid.put(StyledLine([Span(" j/k", .heading), Span(" scroll  ", .muted), Span("? Esc", .heading), Span(" close help", .muted)]),
+                     x: 0, y: y, maxWidth: s.width, ellipsis: g.ellipsis)
             return
         }
         if let running = s.running {
@@ -287,6 +296,11 @@ public enum ExplorerView {
         let fixed = StyledLine(spans { $0.id == .help || $0.id == .quit })
         let fixedWidth = displayWidth(fixed.text)
         var left = StyledLine(spans { $0.id != .help && $0.id != .quit })
+        // What the movement keys do depends on the focused pane; say which.
+        let move = [KeyAction.down, .up].compactMap { KeyTable.binding($0)?.keys.last?.name }.joined(separator: "/")
+        let hopKeys = s.readOnly ? 0 : 2 * KeyTable.bindings.filter { $0.group == "Hops" && $0.footer != nil }.count
+        left.spans.insert(contentsOf: [Span(" " + move, .heading), Span(s.pane == .chain ? " node " : " scroll ", .muted)],
+                          at: hopKeys)
         if s.readOnly { left.spans.insert(Span(" read only ", .warn), at: 0) }
         let room = s.width - fixedWidth
         // Drop whole keys rather than cutting one in half.

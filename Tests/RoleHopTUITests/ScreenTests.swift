@@ -45,6 +45,10 @@ struct ScreenTests {
         search.query = "sub"
         Golden.check(ExplorerView.render(search).lines.joined(separator: "\n"), "tui/screens/findings-search-sub-80x24.txt")
 
+        let (prompt, _) = ExplorerUpdate.update(ExplorerState(snapshot: Fixtures.reference, width: 80, height: 24), .key(.char("e")),
+                                                now: Date(timeIntervalSince1970: 1_764_415_200))
+        Golden.check(ExplorerView.render(prompt).lines.joined(separator: "\n"), "tui/screens/export-prompt-80x24.txt")
+
         let ascii = ExplorerState(snapshot: Fixtures.trustSubMismatch, width: 80, height: 24)
         let lines = ExplorerView.render(ascii, glyphs: .ascii).lines
         #expect(lines.allSatisfy { line in line.unicodeScalars.allSatisfy(\.isASCII) })
