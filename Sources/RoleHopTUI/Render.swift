@@ -253,14 +253,18 @@ public enum ExplorerView {
     static func footer(_ grid: inout Grid, _ s: ExplorerState, _ g: Glyphs) {
         let y = s.height - 1
         if let input = s.input {
-            let prompt = input.kind == .search ? "/" : "export bundle to: "
+            let prompt = input.kind == .search ? "/" : "export to: "
             grid.fill(x: 0, y: y, width: s.width, inverse: true)
-            let hint = input.kind == .search ? " Enter keeps  Esc clears " : " Enter writes  Esc cancels "
+            let hint = input.kind == .search ? " Enter keep  Esc clear " : " Enter write  Esc cancel "
             let hintWidth = displayWidth(hint)
             let fieldRoom = s.width - (s.width >= 60 ? hintWidth : 0)
             let room = fieldRoom - displayWidth(prompt) - 1
             var text = input.text
-            while displayWidth(text) > room, !text.isEmpty { text.removeFirst() }
+            if displayWidth(text) > room {
+                // Keep the end in view (that is where typing happens).
+                while displayWidth(text) > room - 1, !text.isEmpty { text.removeFirst() }
+                text = String(g.ellipsis) + text
+            }
             let used = grid.put(prompt + text, x: 0, y: y, role: .accent, inverse: true)
             grid.put("_", x: used, y: y, role: .accent)
             if s.width >= 60 { grid.put(hint, x: s.width - hintWidth, y: y, role: .muted, inverse: true) }
