@@ -36,7 +36,7 @@ struct TUICommand: ParsableCommand {
         do {
             text = try fs.readText(path)
         } catch {
-            printError("rolehop: \(path): \(error)")
+            printError("rolehop: \(error)")
             throw ExitCode(2)
         }
         let snap: ExplorerSnapshot

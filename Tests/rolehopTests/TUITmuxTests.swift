@@ -203,3 +203,32 @@ struct TUITmuxTests {
         #expect(try await t.waitFor("EXIT=0").0)
     }
 }
+
+@Suite("rolehop tui without a terminal")
+struct TUICommandTests {
+    @Test("refuses without a TTY, with exit code 2")
+    func noTTY() async throws {
+        let r = try await ProcessRunner.rolehop(["tui", "--snapshot", RepoPaths.testData("tui/fixtures/reference.json")])
+        #expect(r.exitCode == 2)
+        #expect(r.stderr.contains("needs a terminal"))
+    }
+
+    @Test("a broken snapshot file is unusable input: file:line:column, exit code 2")
+    func badSnapshot() async throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let path = dir.write("snap.json", "{\"version\": 1,\n \"mode\": 7}")
+        let r = try await ProcessRunner.rolehop(["tui", "--snapshot", path])
+        #expect(r.exitCode == 2)
+        #expect(r.stderr.contains("\(path):2:"), "\(r.stderr)")
+    }
+
+    @Test("--print-keys prints the key list that docs/tui.md carries")
+    func printKeys() async throws {
+        let r = try await ProcessRunner.rolehop(["tui", "--print-keys"])
+        #expect(r.exitCode == 0)
+        let doc = try #require(readTextFile(RepoPaths.root + "/docs/tui.md"))
+        #expect(r.stdout.contains("| `n`, `Enter` | Run the next hop live |"))
+        #expect(doc.contains("<!-- keys:begin -->\n" + r.stdout + "<!-- keys:end -->"))
+    }
+}
