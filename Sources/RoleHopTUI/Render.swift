@@ -372,7 +372,9 @@ public enum ExplorerView {
     /// The lines of the open tab for the selected node (the Findings tab is built here from every finding).
     public static func contentLines(_ s: ExplorerState) -> [StyledLine] {
         let width = Layout(width: s.width, height: s.height).contentWidth
-        if s.tab == .findings { return findingLines(s.snapshot.findings, query: s.query, width: width) }
+        if s.tab == .findings {
+            return findingLines(s.snapshot.findings, query: s.query, width: width, selectedNode: s.selected)
+        }
         guard let node = s.selectedNode else { return [StyledLine("no chain to show", .muted)] }
         if let lines = node.tabs[s.tab], !lines.isEmpty { return lines.flatMap { wrap($0, width: width) } }
         return [StyledLine("nothing here for this node", .muted)]
@@ -392,7 +394,7 @@ public enum ExplorerView {
     }
 
     /// Every finding, most severe first, filtered by the search: severity, id, title, evidence, why, fix.
-    public static func findingLines(_ findings: [Finding], query: String, width: Int) -> [StyledLine] {
+    public static func findingLines(_ findings: [Finding], query: String, width: Int, selectedNode: Int? = nil) -> [StyledLine] {
         let sorted = findings.enumerated().sorted {
             $0.element.severity != $1.element.severity ? $0.element.severity > $1.element.severity : $0.offset < $1.offset
         }.map(\.element)
@@ -419,7 +421,10 @@ public enum ExplorerView {
         }
         for f in shown {
             out.append("")
-            out.append(StyledLine([Span(tag(f.severity), severityRole(f.severity)), Span(" "), Span(f.id, .accent)]))
+            var head = [Span(tag(f.severity), severityRole(f.severity)), Span(" "), Span(f.id, .accent)]
+            // Findings of the node selected in the chain are marked, so the list still reads per node.
+            if let hop = f.hop, hop == selectedNode { head.append(Span("  (selected node)", .muted)) }
+            out.append(StyledLine(head))
             field("", f.title, .heading)
             for e in f.evidence {
                 field("seen", "\(e.label): \(e.value)" + (e.source.map { "  (\($0.description))" } ?? ""), .plain)

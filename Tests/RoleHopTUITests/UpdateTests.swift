@@ -101,7 +101,7 @@ struct UpdateTests {
         var (s, _) = feed(live, [.char("7"), .char("/")] + "stringequal".map { .char($0) })
         #expect(s.input?.kind == .search && s.query == "stringequal")
         let shown = ExplorerView.contentLines(s).filter { $0.text.hasPrefix("FAIL") || $0.text.hasPrefix("INFO") }
-        #expect(shown.map(\.text) == ["FAIL trust.sub-mismatch", "INFO trust.condition-missing"],
+        #expect(shown.map(\.text) == ["FAIL trust.sub-mismatch  (selected node)", "INFO trust.condition-missing  (selected node)"],
                 "matched case-insensitively in evidence and fix; sts.access-denied does not mention it")
         (s, _) = feed(s, [.backspace, .char("X"), .enter])
         #expect(s.input == nil && s.query == "stringequaX")
