@@ -244,9 +244,8 @@ public enum ExplorerView {
         }
         let highlight = !s.query.isEmpty && s.tab != .findings
         for (i, line) in lines.dropFirst(s.scroll).prefix(height).enumerated() {
-            let hit = highlight && matches(line.text, s.query)
-            grid.put(line, x: layout.contentX, y: layout.contentTop + i, maxWidth: layout.contentWidth,
-                     ellipsis: g.ellipsis, roleOverride: hit ? .highlight : nil)
+            grid.put(highlight ? highlighted(line, s.query) : line, x: layout.contentX, y: layout.contentTop + i,
+                     maxWidth: layout.contentWidth, ellipsis: g.ellipsis)
         }
     }
 
@@ -378,6 +377,32 @@ public enum ExplorerView {
         guard let node = s.selectedNode else { return [StyledLine("no chain to show", .muted)] }
         if let lines = node.tabs[s.tab], !lines.isEmpty { return lines.flatMap { wrap($0, width: width) } }
         return [StyledLine("nothing here for this node", .muted)]
+    }
+
+    /// The line with every case-insensitive occurrence of `query` in the highlight role.
+    static func highlighted(_ line: StyledLine, _ query: String) -> StyledLine {
+        let needle = query.map { String($0).lowercased() }
+        guard !needle.isEmpty else { return line }
+        var cells: [(Character, StyleRole)] = []
+        for span in line.spans { for ch in span.text { cells.append((ch, span.role)) } }
+        let lower = cells.map { String($0.0).lowercased() }
+        var i = 0
+        var hit = false
+        while i + needle.count <= cells.count {
+            if (0..<needle.count).allSatisfy({ lower[i + $0] == needle[$0] }) {
+                for j in i..<(i + needle.count) { cells[j].1 = .highlight }
+                i += needle.count
+                hit = true
+            } else {
+                i += 1
+            }
+        }
+        guard hit else { return line }
+        var spans: [Span] = []
+        for (ch, role) in cells {
+            if let last = spans.last, last.role == role { spans[spans.count - 1].text.append(ch) } else { spans.append(Span(String(ch), role)) }
+        }
+        return StyledLine(spans)
     }
 
     static func matches(_ text: String, _ query: String) -> Bool {

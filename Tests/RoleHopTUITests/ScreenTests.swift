@@ -84,6 +84,22 @@ struct ScreenTests {
         #expect(offline[1, 6].char == "○" && offline[1, 6].role == .muted)
     }
 
+    @Test("search hits are highlighted where they occur, case-insensitively")
+    func searchHighlight() throws {
+        let line = ExplorerView.highlighted(StyledLine([Span("want  ", .muted), Span("my-Service-acount", .fail)]), "service")
+        #expect(line.spans == [Span("want  ", .muted), Span("my-", .fail), Span("Service", .highlight), Span("-acount", .fail)])
+        #expect(ExplorerView.highlighted("nothing", "zzz") == "nothing")
+        var s = ExplorerState(snapshot: Fixtures.trustSubMismatch, width: 80, height: 24)
+        s.tab = .trust
+        s.query = "acount"
+        let grid = ExplorerView.render(s)
+        let lines = grid.lines
+        let row = try #require((3..<24).first { lines[$0].contains("acount") && !lines[$0].contains("no match") })
+        let x = try #require(Array(lines[row]).indices.first { Array(lines[row])[$0...].starts(with: "acount") })
+        #expect(grid[x, row].role == .highlight && grid[x + 5, row].role == .highlight)
+        #expect(grid[x + 6, row].role != .highlight)
+    }
+
     @Test("resizing through every size from 40x12 to 130x45 never writes past the edge or drops the footer")
     func everySize() {
         for w in stride(from: 40, through: 130, by: 7) {
