@@ -8,6 +8,6 @@ struct RoleHopMain: AsyncParsableCommand {
         commandName: "rolehop",
         abstract: "Explore and troubleshoot AWS role chains (IRSA, chained AssumeRole) from inside a pod.",
         version: RoleHopVersion.string,
-        subcommands: [ChainCommand.self, TokenCommand.self, TrustCommand.self, PolicyCommand.self, SigV4Command.self,
-                      ProbeCommand.self])
+        subcommands: [TUICommand.self, ChainCommand.self, TokenCommand.self, TrustCommand.self, PolicyCommand.self,
+                      SigV4Command.self, ProbeCommand.self])
 }
