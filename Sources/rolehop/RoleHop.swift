@@ -8,6 +8,8 @@ struct RoleHopMain: AsyncParsableCommand {
         commandName: "rolehop",
         abstract: "Explore and troubleshoot AWS role chains (IRSA, chained AssumeRole) from inside a pod.",
         version: RoleHopVersion.string,
-        subcommands: [TUICommand.self, ChainCommand.self, TokenCommand.self, TrustCommand.self, PolicyCommand.self,
-                      SigV4Command.self, ProbeCommand.self])
+        subcommands: [DefaultCommand.self, TUICommand.self, CheckCommand.self, ChainCommand.self, TokenCommand.self,
+                      TrustCommand.self, PolicyCommand.self, SigV4Command.self, ProbeCommand.self, BundleCommand.self,
+                      OpenCommand.self],
+        defaultSubcommand: DefaultCommand.self)
 }
