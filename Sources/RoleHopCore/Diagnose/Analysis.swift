@@ -169,7 +169,7 @@ public enum Analyzer {
            input.fileSystem.exists(TokenFile.eksDefaultPath) {
             let missing = ["AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE"].filter { env.sourced($0) == nil }
             findings.append(Finding(
-                id: "irsa.env-missing", severity: chain.isResolvable ? .warn : .fail,
+                id: "irsa.env-missing", severity: fallsBackToNode(chain.base) ? .fail : .warn,
                 title: "A service-account token is mounted but \(missing.joined(separator: " and ")) \(missing.count == 1 ? "is" : "are") not set",
                 evidence: [Evidence("token", TokenFile.eksDefaultPath, source: .file(path: TokenFile.eksDefaultPath, line: 0, column: 0))]
                     + missing.map { Evidence($0, "not set", source: .environment($0)) },
@@ -217,6 +217,10 @@ public enum Analyzer {
                 plan.callerPolicies = previous?.policies ?? []
             }
             analyzeTrust(&plan, token: tokenReport, previousKnown: previous != nil)
+            if let blocking = chain.findings.first(where: { $0.hop == number && $0.severity == .fail }) {
+                plan.predicted = .fail
+                plan.prediction = blocking.title
+            }
             if hop.kind == .assumeRoleWithWebIdentity, let t = tokenReport,
                t.findings.contains(where: { $0.severity == .fail && $0.id != "token.file" }) || verification?.severity == .fail {
                 plan.predicted = .fail
@@ -230,6 +234,14 @@ public enum Analyzer {
         return Analysis(input: input, chain: chain, configFiles: config.files, token: tokenReport,
                         tokenVerification: verification, jwks: jwks, plans: plans,
                         findings: sortFindings(dedupe(findings)), unusable: unusable)
+    }
+
+    /// True when the chain would end on the node's credentials (or none): what a pod without IRSA variables gets.
+    static func fallsBackToNode(_ base: BaseCredentials) -> Bool {
+        switch base {
+        case .instanceMetadata, .none: return true
+        default: return false
+        }
     }
 
     static func analyzeTrust(_ plan: inout HopPlan, token: TokenFileReport?, previousKnown: Bool) {

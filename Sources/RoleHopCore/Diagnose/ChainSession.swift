@@ -232,7 +232,9 @@ public enum LiveFindings {
     }
 
     static func contradiction(plan: HopPlan, result: HopCallResult) -> [Finding] {
-        if plan.predicted == .ok, case let .failure(.aws(e, _)) = result.outcome {
+        // Only authorisation answers contradict a trust/permission prediction (a ValidationError does not).
+        if plan.predicted == .ok, case let .failure(.aws(e, _)) = result.outcome,
+           ["AccessDenied", "InvalidIdentityToken"].contains(e.code) {
             return [Finding(
                 id: "diagnose.prediction-contradicted", severity: .fail,
                 title: "Hop \(plan.number): the documents allow it, but STS refused (\(e.code))",
