@@ -8,5 +8,6 @@ build:
 	swift build
 release:
 	swift build -c release --product rolehop
+SCENARIO ?= reference-chained
 demo:
-	bash scripts/demo.sh
+	SCENARIO=$(SCENARIO) bash scripts/demo.sh

@@ -185,29 +185,34 @@ public enum SnapshotBuilder {
     // MARK: tab contents
 
     static func liveSummary(_ outcome: StepOutcome?, now: Date?) -> [StyledLine] {
+        // Swift 6.3's optimizer crashed (CopyPropagation ownership error) on `r.attempts.last?.status` here in
+        // release builds; the loop over attempts below avoids that shape.
         guard let outcome else { return [] }
-        switch outcome {
-        case let .skipped(why): return [kv("live", "not run: \(why)", .warn)]
-        case let .call(r):
-            let total = r.attempts.reduce(0.0) { $0 + $1.timings.total }
-            var out: [StyledLine] = []
-            let tries = r.attempts.count > 1 ? ", \(r.attempts.count) attempts" : ""
-            switch r.outcome {
-            case let .success(s):
-                out.append(kv("live result", "\(r.attempts.last?.status.map(String.init) ?? "200") OK in \(Waterfall.ms(total))\(tries)", .ok))
-                if let arn = s.assumedRoleArn { out.append(kv("identity", arn)) }
-                if let c = s.credentials {
-                    var exp = c.expiration.map(UTCTime.iso8601) ?? "?"
-                    if let now, let e = c.expiration { exp += " (in \(UTCTime.humanDuration(e.timeIntervalSince(now))))" }
-                    out.append(kv("credentials", "\(Redaction.maskAccessKeyId(c.accessKeyId)), expires \(exp)"))
-                }
-                if let id = s.requestId { out.append(kv("request id", id, .muted)) }
-            case let .failure(f):
-                out.append(kv("live result", describe(f) + tries, .fail))
-                if let id = r.requestId { out.append(kv("request id", id, .muted)) }
-            }
-            return out
+        guard let r = outcome.call else {
+            if case let .skipped(why) = outcome { return [kv("live", "not run: \(why)", .warn)] }
+            return []
         }
+        var out: [StyledLine] = []
+        let total = r.attempts.reduce(0.0) { $0 + $1.timings.total }
+        let tries = r.attempts.count > 1 ? ", \(r.attempts.count) attempts" : ""
+        if let s = r.success {
+            var status = 200
+            for a in r.attempts { if let resp = a.response { status = resp.status } }
+            out.append(kv("live result", "\(status) OK in \(Waterfall.ms(total))\(tries)", .ok))
+            if let arn = s.assumedRoleArn { out.append(kv("identity", arn)) }
+            if let c = s.credentials { out.append(kv("credentials", credentialsText(c, now: now))) }
+            if let id = s.requestId { out.append(kv("request id", id, .muted)) }
+        } else if let f = r.failure {
+            out.append(kv("live result", describe(f) + tries, .fail))
+            if let id = r.requestId { out.append(kv("request id", id, .muted)) }
+        }
+        return out
+    }
+
+    static func credentialsText(_ c: TemporaryCredentials, now: Date?) -> String {
+        var exp = c.expiration.map(UTCTime.iso8601) ?? "?"
+        if let now, let e = c.expiration { exp += " (in \(UTCTime.humanDuration(e.timeIntervalSince(now))))" }
+        return "\(Redaction.maskAccessKeyId(c.accessKeyId)), expires \(exp)"
     }
 
     public static func describe(_ f: HopFailure) -> String {
@@ -383,7 +388,8 @@ public enum SnapshotBuilder {
         if let skew = r.clockSkew { out.append(kv("clock skew", "\(Int(skew.rounded())) s (server minus local)", abs(skew) > 300 ? .fail : .muted)) }
         for a in r.attempts {
             out.append("")
-            let status = a.status.map { "HTTP \($0)" } ?? (a.transportError.map { $0.code } ?? "no answer")
+            var status = "no answer"
+            if let resp = a.response { status = "HTTP \(resp.status)" } else if let e = a.transportError { status = e.code }
             out.append(heading("Attempt \(a.number): \(status)\(a.errorCode.map { " \($0)" } ?? "")\(a.retried ? " (retried)" : "")"))
             if a.backoffBefore > 0 { out.append(kv("backoff", Waterfall.ms(a.backoffBefore))) }
             out.append(kv("timing", Waterfall.summary(a.timings)))
