@@ -7,5 +7,5 @@ struct RoleHop: AsyncParsableCommand {
         commandName: "rolehop",
         abstract: "Explore and troubleshoot AWS role chains (IRSA, chained AssumeRole) from inside a pod.",
         version: RoleHopVersion.string,
-        subcommands: [ProbeCommand.self])
+        subcommands: [ProbeCommand.self, PodCommand.self])
 }
