@@ -10,3 +10,7 @@ release:
 	swift build -c release --product rolehop
 demo:
 	bash scripts/demo.sh
+
+.PHONY: dist
+dist:
+	bash scripts/dist.sh
