@@ -85,10 +85,9 @@ enum PodReportText {
                 if let o = p.owner { row("owner", o) }
                 row("account", p.serviceAccountName)
                 for c in p.containers {
-                    let env = c.awsEnvironment.map { "\($0.0)=\($0.1)" }
-                    let mounts = c.mountPaths.filter { $0.hasPrefix("/var/run/secrets/") }
-                    row(c.isInit ? "init" : "container", "\(c.name): " + (env.isEmpty ? "no AWS_ variables" : env.joined(separator: " "))
-                        + (mounts.isEmpty ? "" : "; mounts " + mounts.joined(separator: " ")))
+                    row(c.isInit ? "init" : "container", c.name + (c.awsEnvironment.isEmpty ? " (no AWS_ variables)" : ""))
+                    for (name, value) in c.awsEnvironment { row("", "\(name) \(value)") }
+                    for m in c.mountPaths where m.hasPrefix("/var/run/secrets/") { row("", "mount \(m)") }
                 }
             }
             if let sa = k.serviceAccount {
@@ -118,17 +117,29 @@ enum PodReportText {
         return out.joined(separator: "\n")
     }
 
-    /// Word-wraps `text` to `width` columns; long words (URLs) are left whole on their own line.
+    /// Word-wraps `text` to `width` columns.
     static func wrap(_ text: String, width: Int, first: String, rest: String) -> [String] {
         var lines: [String] = []
         var line = first
         var lineHasWord = false
-        for word in text.split(separator: " ") {
+        for whole in text.split(separator: " ") {
+            var word = Substring(whole)
             if lineHasWord && line.count + 1 + word.count > width {
                 lines.append(line)
                 line = rest
                 lineHasWord = false
             }
+            // A word longer than a whole line (a long path or URL) is cut at the margin.
+            while line.count + (lineHasWord ? 1 : 0) + word.count > width {
+                let room = width - line.count - (lineHasWord ? 1 : 0)
+                guard room > 0 else { lines.append(line); line = rest; lineHasWord = false; continue }
+                line += (lineHasWord ? " " : "") + word.prefix(room)
+                word = word.dropFirst(room)
+                lines.append(line)
+                line = rest
+                lineHasWord = false
+            }
+            if word.isEmpty { continue }
             line += (lineHasWord ? " " : "") + word
             lineHasWord = true
         }
