@@ -49,7 +49,7 @@ struct DistArchiveTests {
     @Test func versionAndPodRunInAnEmptyRoot() async throws {
         try #require(LocalFileSystem().exists(Self.archive), "run scripts/dist.sh first")
         let root = try await makeRoot()
-        defer { root.remove() }
+        defer { cleanUpInBackground { root.remove() } }
         let version = try await inRoot(root, ["/rolehop/bin/rolehop", "--version"])
         #expect(version.exitCode == 0, "\(version.stderr)")
         #expect(version.stdout.contains(RoleHopVersion.string))
@@ -68,12 +68,12 @@ struct DistArchiveTests {
     @Test func bundledCAIsUsedWhenTheImageHasNone() async throws {
         try #require(LocalFileSystem().exists(Self.archive), "run scripts/dist.sh first")
         let root = try await makeRoot()
-        defer { root.remove() }
+        defer { cleanUpInBackground { root.remove() } }
         #expect(!LocalFileSystem(root: root.path).exists(PortableLayout.libcurlDefaultCA))
         let cert = try await TestCertificate.make()
-        defer { cert.directory.remove() }
+        defer { cleanUpInBackground { cert.directory.remove() } }
         let server = try await ScriptedServer.start([ScriptedServer.step(body: "{}")], tls: (cert.certPath, cert.keyPath))
-        defer { server.stop() }
+        defer { cleanUpInBackground { server.stop() } }
         let env = ["AWS_CONTAINER_CREDENTIALS_FULL_URI": "https://127.0.0.1:\(server.port)/v1/credentials",
                    "AWS_CONTAINER_AUTHORIZATION_TOKEN": "DIST-TOKEN-CANARY", "AWS_EC2_METADATA_DISABLED": "true"]
         let r = try await inRoot(root, ["/rolehop/bin/rolehop", "pod", "--output", "json"], environment: env)
@@ -89,13 +89,13 @@ struct DistArchiveTests {
     @Test func underTmuxInTheRoot() async throws {
         try #require(LocalFileSystem().exists(Self.archive), "run scripts/dist.sh first")
         let root = try await makeRoot()
-        defer { root.remove() }
+        defer { cleanUpInBackground { root.remove() } }
         let session = "rolehop-dist-\(getpid())"
         let cmd = "unshare -m --propagation private /bin/sh -c 'mount -t proc proc \"$0/proc\" && exec /usr/sbin/chroot \"$0\" /rolehop/bin/rolehop --help' \(root.path); sleep 30"
         let start = try await ProcessRunner.runAsync(["/usr/bin/tmux", "new-session", "-d", "-s", session, "-x", "100", "-y", "30",
                                                       "env", "-i", "TERM=tmux-256color", "PATH=/usr/bin:/bin:/usr/sbin", "/bin/sh", "-c", cmd])
         try #require(start.exitCode == 0, "\(start.stderr)")
-        defer { _ = try? ProcessRunner.run(["/usr/bin/tmux", "kill-session", "-t", session]) }
+        defer { cleanUpInBackground { _ = try? ProcessRunner.run(["/usr/bin/tmux", "kill-session", "-t", session]) } }
         var pane = ""
         for _ in 0..<50 {
             pane = (try await ProcessRunner.runAsync(["/usr/bin/tmux", "capture-pane", "-p", "-t", session])).stdout

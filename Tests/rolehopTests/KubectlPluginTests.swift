@@ -7,7 +7,7 @@ import Testing
 /// its arguments and plays the pod on this machine.
 @Suite("kubectl-rolehop plugin")
 struct KubectlPluginTests {
-    struct Setup {
+    struct Setup: Sendable {
         let dir: TemporaryDirectory
         let archive: String
         let log: String
@@ -47,7 +47,7 @@ struct KubectlPluginTests {
 
     @Test func copiesWithKubectlCpRunsWithTTYAndCleansUp() async throws {
         let s = try await setup("full")
-        defer { s.dir.remove() }
+        defer { cleanUpInBackground { s.dir.remove() } }
         let (r, log) = try await plugin(s, Self.args)
         #expect(r.exitCode == 1, "rolehop's exit status passes through; stderr: \(r.stderr)")
         #expect(r.stdout.contains("fake rolehop ran: pod --output json"))
@@ -63,7 +63,7 @@ struct KubectlPluginTests {
 
     @Test func withoutTarFallsBackToCatThroughSh() async throws {
         let s = try await setup("notar")
-        defer { s.dir.remove() }
+        defer { cleanUpInBackground { s.dir.remove() } }
         let (r, log) = try await plugin(s, Self.args)
         #expect(r.exitCode == 1, "\(r.stderr)")
         #expect(r.stdout.contains("fake rolehop ran: pod --output json"))
@@ -82,7 +82,7 @@ struct KubectlPluginTests {
 
     @Test func distrolessPodGetsTheEphemeralContainerRecipe() async throws {
         let s = try await setup("bare")
-        defer { s.dir.remove() }
+        defer { cleanUpInBackground { s.dir.remove() } }
         let (r, log) = try await plugin(s, Self.args)
         #expect(r.exitCode == 3)
         #expect(r.stderr.contains("kubectl cp needs tar in the container"))
@@ -96,7 +96,7 @@ struct KubectlPluginTests {
 
     @Test func defaultsToCheckWithoutNamespaceOrContainer() async throws {
         let s = try await setup("full")
-        defer { s.dir.remove() }
+        defer { cleanUpInBackground { s.dir.remove() } }
         let (r, log) = try await plugin(s, ["mypod"])
         #expect(r.stdout.contains("fake rolehop ran: check"))
         #expect(log.contains("kubectl [exec] [mypod] [-it] [--] [\(s.podDir)/bin/rolehop] [check]"))
@@ -105,7 +105,7 @@ struct KubectlPluginTests {
     @Test(arguments: [[String](), ["-c"], ["pod", "--bogus"]])
     func usageErrorsExitTwo(_ args: [String]) async throws {
         let s = try await setup("full")
-        defer { s.dir.remove() }
+        defer { cleanUpInBackground { s.dir.remove() } }
         let (r, log) = try await plugin(s, args)
         #expect(r.exitCode == 2)
         #expect(r.stderr.contains("usage: kubectl rolehop"))

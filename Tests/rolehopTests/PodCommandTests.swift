@@ -8,7 +8,7 @@ import Testing
 /// agent, instance metadata and the API server.
 @Suite("rolehop pod (binary)")
 struct PodCommandTests {
-    struct Scene {
+    struct Scene: Sendable {
         let root: TemporaryDirectory
         let cert: TestCertificate
         let agent: LoopbackServer
@@ -54,9 +54,9 @@ struct PodCommandTests {
 
     @Test func diagnosesAnotherProcessThroughRootAndEnvFromPid() async throws {
         let s = try await scene()
-        defer { s.stop() }
+        defer { cleanUpInBackground { s.stop() } }
         let home = TemporaryDirectory()
-        defer { home.remove() }
+        defer { cleanUpInBackground { home.remove() } }
         let r = try await ProcessRunner.rolehop(["pod", "--root", s.root.path, "--env-from-pid", String(s.target.pid), "--output", "json"],
                                                 environment: ProcessRunner.cleanEnvironment(home: home.path))
         let doc = try JSONParser.parse(r.stdout).value
@@ -80,9 +80,9 @@ struct PodCommandTests {
 
     @Test func textOutputFitsEightyColumnsAndHidesSecrets() async throws {
         let s = try await scene()
-        defer { s.stop() }
+        defer { cleanUpInBackground { s.stop() } }
         let home = TemporaryDirectory()
-        defer { home.remove() }
+        defer { cleanUpInBackground { home.remove() } }
         let r = try await ProcessRunner.rolehop(["pod", "--root", s.root.path, "--env-from-pid", String(s.target.pid)],
                                                 environment: ProcessRunner.cleanEnvironment(home: home.path))
         #expect(r.stdout.contains("EKS Pod Identity"))
@@ -94,9 +94,15 @@ struct PodCommandTests {
 
     @Test func unreadablePidIsUnusableInput() async throws {
         let home = TemporaryDirectory()
-        defer { home.remove() }
+        defer { cleanUpInBackground { home.remove() } }
         let r = try await ProcessRunner.rolehop(["pod", "--env-from-pid", "999999999"], environment: ProcessRunner.cleanEnvironment(home: home.path))
         #expect(r.exitCode == 2)
         #expect(r.stderr.hasPrefix("rolehop: /proc/999999999/environ: cannot read the environment of process 999999999"))
     }
+}
+
+/// Runs blocking clean-up (stopping a server waits for its process; removing a directory runs rm) on a thread
+/// of its own, so a test's `defer` never holds one of the cooperative pool's few threads.
+func cleanUpInBackground(_ work: @escaping @Sendable () -> Void) {
+    Task.detached { _ = try? await offThePool { work() } }
 }

@@ -75,6 +75,24 @@ public enum PodIdentityProbe {
     /// Runs the probe: reads the configuration from `environment`, the token through `fs`, and calls the endpoint.
     public static func run(environment env: Environment, fs: any FileSystem, transport: any HTTPTransport,
                            now: Date, timeout: Double = 5, connectTimeout: Double = 2) async -> PodIdentityReport {
+        var report = await probe(environment: env, fs: fs, transport: transport, now: now, timeout: timeout,
+                                 connectTimeout: connectTimeout)
+        if report.kind == .eksPodIdentity { report.findings.append(sdkMinimum) }
+        return report
+    }
+
+    /// SDK releases that know the agent's address; older ones fail with "169.254.170.23 is not a valid container
+    /// metadata service hostname" and fall through to the next provider (often the node role).
+    public static let sdkMinimum = Finding(
+        id: "pod.identity.sdk-minimum", severity: .info,
+        title: "The application's SDK must be new enough to accept the Pod Identity agent's address",
+        evidence: [Evidence("minimum versions", "Java v2 2.21.30, Java 1.12.746, Go v1 1.47.11, Go v2 release-2023-11-14, boto3/botocore 1.34.41, AWS CLI 1.30.0 / 2.15.0, JavaScript v2 2.1550.0, v3 3.458.0, Kotlin 1.0.1, Ruby 3.188.0, Rust release-2024-03-13, C++ 1.11.263, .NET AWSSDK.Core 3.7.302, PowerShell 4.1.502, PHP 3.287.1")],
+        why: "Older SDKs accept only 169.254.170.2 and loopback for AWS_CONTAINER_CREDENTIALS_FULL_URI and report \"169.254.170.23 is not a valid container metadata service hostname\"; rolehop itself does not depend on the SDK, so its call succeeding does not prove the application's will.",
+        fix: "Upgrade the application's AWS SDK to at least the version listed for its language.",
+        docURL: "https://docs.aws.amazon.com/eks/latest/userguide/pod-id-minimum-sdk.html")
+
+    static func probe(environment env: Environment, fs: any FileSystem, transport: any HTTPTransport,
+                      now: Date, timeout: Double, connectTimeout: Double) async -> PodIdentityReport {
         var report = PodIdentityReport(kind: .absent, findings: [])
         // The SDKs prefer the relative URI (ECS) when both are set.
         if let rel = env.sourced("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") {

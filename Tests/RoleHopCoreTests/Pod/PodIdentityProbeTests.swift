@@ -64,6 +64,7 @@ struct PodIdentityProbeTests {
         let ids = report.findings.map(\.id)
         #expect(ids.contains("pod.identity.ok"))
         #expect(ids.contains("pod.identity.session-tags"))
+        #expect(ids.last == "pod.identity.sdk-minimum")
         let json = report.jsonObject.serialized(pretty: true)
         for canary in ["POD-TOKEN-CANARY", "SECRET-KEY-CANARY", "SESSION-TOKEN-CANARY", "ASIAEXAMPLECANARYKEY"] {
             #expect(!json.contains(canary), "\(canary) leaked into JSON")
@@ -111,7 +112,8 @@ struct PodIdentityProbeTests {
         let rec = Recorder()
         let report = await PodIdentityProbe.run(environment: c.env, fs: c.fs, transport: transport(rec) { _ in HTTPResponse(status: 500) }, now: Self.now)
         #expect(rec.requests.isEmpty)
-        #expect(report.findings.map(\.id) == [c.expected])
+        let sdk = c.env["AWS_CONTAINER_CREDENTIALS_FULL_URI"]?.contains("169.254.170.23") == true ? ["pod.identity.sdk-minimum"] : []
+        #expect(report.findings.map(\.id) == [c.expected] + sdk)
         #expect(report.findings.first?.severity == .fail)
     }
 

@@ -20,9 +20,9 @@ struct PodProbesLiveTests {
     @Test func podIdentityAgentStandInGetsTheTokenAndAnswers() async throws {
         let body = #"{"AccessKeyId":"ASIAEXAMPLECANARYKEY","SecretAccessKey":"LIVE-SECRET-CANARY","Token":"LIVE-SESSION-CANARY","AccountId":"111122223333","Expiration":"2026-09-21T12:00:00Z"}"#
         let server = try await ScriptedServer.start([ScriptedServer.step(body: body, headers: [("Content-Type", "application/json")])])
-        defer { server.stop() }
+        defer { cleanUpInBackground { server.stop() } }
         let dir = TemporaryDirectory()
-        defer { dir.remove() }
+        defer { cleanUpInBackground { dir.remove() } }
         let tokenFile = dir.write("eks-pod-identity-token", "LIVE-POD-TOKEN-CANARY\n", mode: 0o600)
         let env = Environment(["AWS_CONTAINER_CREDENTIALS_FULL_URI": server.endpoint + "/v1/credentials",
                                "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": tokenFile])
@@ -39,7 +39,7 @@ struct PodProbesLiveTests {
 
     @Test func podIdentityAgentRefusal() async throws {
         let server = try await ScriptedServer.start([ScriptedServer.step(status: 400, body: #"{"message":"Service account token cannot be empty"}"#)])
-        defer { server.stop() }
+        defer { cleanUpInBackground { server.stop() } }
         let env = Environment(["AWS_CONTAINER_CREDENTIALS_FULL_URI": server.endpoint + "/v1/credentials",
                                "AWS_CONTAINER_AUTHORIZATION_TOKEN": "LIVE-TOKEN-CANARY"])
         let report = await PodIdentityProbe.run(environment: env, fs: LocalFileSystem(), transport: transport, now: Self.now)
@@ -67,7 +67,7 @@ struct PodProbesLiveTests {
 
     @Test func imdsStandInReachableNamesTheNodeRole() async throws {
         let server = try await ScriptedServer.start(Self.imdsSteps(getDelay: 0))
-        defer { server.stop() }
+        defer { cleanUpInBackground { server.stop() } }
         let report = await IMDSProbe.run(environment: Environment(["AWS_EC2_METADATA_SERVICE_ENDPOINT": server.endpoint]), transport: transport)
         #expect(report.outcome == .reachable)
         #expect(report.roleName == "eks-node-role-EXAMPLE")
@@ -83,7 +83,7 @@ struct PodProbesLiveTests {
         // The token PUT answers at once; the GET's answer never arrives within the timeout, as when the
         // response hop limit drops replies on the way back into the pod.
         let server = try await ScriptedServer.start(Self.imdsSteps(getDelay: 30))
-        defer { server.stop() }
+        defer { cleanUpInBackground { server.stop() } }
         let started = monotonicNow()
         let report = await IMDSProbe.run(environment: Environment(["AWS_EC2_METADATA_SERVICE_ENDPOINT": server.endpoint]),
                                          transport: transport, timeouts: .init(connect: 1, total: 1))
@@ -97,7 +97,7 @@ struct PodProbesLiveTests {
 
     @Test func imdsDisabledContactsNothing() async throws {
         let server = try await ScriptedServer.start(Self.imdsSteps(getDelay: 0))
-        defer { server.stop() }
+        defer { cleanUpInBackground { server.stop() } }
         let report = await IMDSProbe.run(environment: Environment(["AWS_EC2_METADATA_SERVICE_ENDPOINT": server.endpoint,
                                                                    "AWS_EC2_METADATA_DISABLED": "true"]), transport: transport)
         #expect(report.outcome == .disabled)
@@ -127,9 +127,9 @@ struct PodProbesLiveTests {
     @Test func apiServerStandInOverTLS() async throws {
         let pod = readTextFile(RepoPaths.testData("pod/pod.json")) ?? ""
         let (server, cert) = try await apiServer(podStatus: 200, podBody: pod)
-        defer { server.stop(); cert.directory.remove() }
+        defer { cleanUpInBackground { server.stop(); cert.directory.remove() } }
         let root = TemporaryDirectory()
-        defer { root.remove() }
+        defer { cleanUpInBackground { root.remove() } }
         let fs = clusterFS(root, ca: cert.certPath)
         let k8s = CurlTransport(configuration: .init(caBundle: fs.hostPath(KubernetesReader.caPath)))
         let env = Environment(["KUBERNETES_SERVICE_HOST": "127.0.0.1", "KUBERNETES_SERVICE_PORT": String(server.port),
@@ -149,9 +149,9 @@ struct PodProbesLiveTests {
     @Test func apiServerStandInForbidsPods() async throws {
         let forbidden = #"{"kind":"Status","code":403,"reason":"Forbidden","message":"pods \"app-5d8f7c9b6-x2x4q\" is forbidden: User \"system:serviceaccount:team-a:app-sa\" cannot get resource \"pods\""}"#
         let (server, cert) = try await apiServer(podStatus: 403, podBody: forbidden)
-        defer { server.stop(); cert.directory.remove() }
+        defer { cleanUpInBackground { server.stop(); cert.directory.remove() } }
         let root = TemporaryDirectory()
-        defer { root.remove() }
+        defer { cleanUpInBackground { root.remove() } }
         let fs = clusterFS(root, ca: cert.certPath)
         let k8s = CurlTransport(configuration: .init(caBundle: fs.hostPath(KubernetesReader.caPath)))
         let env = Environment(["KUBERNETES_SERVICE_HOST": "127.0.0.1", "KUBERNETES_SERVICE_PORT": String(server.port),
@@ -166,9 +166,9 @@ struct PodProbesLiveTests {
     @Test func untrustedAPIServerCertificateIsReported() async throws {
         let pod = readTextFile(RepoPaths.testData("pod/pod.json")) ?? ""
         let (server, cert) = try await apiServer(podStatus: 200, podBody: pod)
-        defer { server.stop(); cert.directory.remove() }
+        defer { cleanUpInBackground { server.stop(); cert.directory.remove() } }
         let root = TemporaryDirectory()
-        defer { root.remove() }
+        defer { cleanUpInBackground { root.remove() } }
         let fs = clusterFS(root, ca: "/etc/ssl/certs/ca-certificates.crt")
         let k8s = CurlTransport(configuration: .init(caBundle: fs.hostPath(KubernetesReader.caPath)))
         let env = Environment(["KUBERNETES_SERVICE_HOST": "127.0.0.1", "KUBERNETES_SERVICE_PORT": String(server.port), "HOSTNAME": "app-5d8f7c9b6-x2x4q"])
@@ -176,4 +176,10 @@ struct PodProbesLiveTests {
         #expect(report.findings.map(\.id) == ["k8s.api-unreachable"])
         #expect(report.findings.first?.evidence.contains { $0.value.hasPrefix("tls-failure") } == true)
     }
+}
+
+/// Runs blocking clean-up (stopping a server waits for its process; removing a directory runs rm) on a thread
+/// of its own, so a test's `defer` never holds one of the cooperative pool's few threads.
+func cleanUpInBackground(_ work: @escaping @Sendable () -> Void) {
+    Task.detached { _ = try? await offThePool { work() } }
 }
