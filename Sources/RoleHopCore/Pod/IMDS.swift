@@ -88,7 +88,7 @@ public enum IMDSProbe {
         if env["AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE"]?.lowercased() == "ipv6" {
             return Sourced("http://[fd00:ec2::254]", from: .environment("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE"))
         }
-        return Sourced("http://169.254.169.254", from: .defaultValue("SDK default"))
+        return Sourced("http://169.254.169.254", from: .defaultValue("the SDKs' endpoint"))
     }
 
     /// The sources the default chain tries before instance metadata that this environment provides.

@@ -160,7 +160,7 @@ public enum KubernetesReader {
         case let .failure(problem):
             report.findings.append(problem.finding(resource: "serviceaccounts", name: saName, namespace: ns, serviceAccount: saName, url: saURL))
         }
-        report.findings += compare(pod: report.pod, serviceAccount: report.serviceAccount, environment: env)
+        report.findings += compare(pod: report.pod, serviceAccount: report.serviceAccount, environment: env, podName: name, namespace: ns)
         return report
     }
 
@@ -360,15 +360,16 @@ public enum KubernetesReader {
     // MARK: - Comparisons
 
     /// Compares the service account's annotations, the pod spec and the process environment.
+    /// `podName` and `namespace` name the pod in the fixes when its spec could not be read.
     public static func compare(pod: KubernetesReport.PodInfo?, serviceAccount sa: KubernetesReport.ServiceAccountInfo?,
-                               environment env: Environment) -> [Finding] {
+                               environment env: Environment, podName: String? = nil, namespace: String? = nil) -> [Finding] {
         var out: [Finding] = []
         let annotated = sa?.annotation(roleArnKey)
         let envRole = env["AWS_ROLE_ARN"].flatMap { $0.isEmpty ? nil : $0 }
         let restart = pod?.owner.map { o -> String in
             let parts = o.split(separator: "/", maxSplits: 1)
-            return "kubectl -n \(pod?.namespace ?? "NS") rollout restart \(parts[0].lowercased())/\(parts.count > 1 ? parts[1] : "")"
-        } ?? "kubectl -n \(pod?.namespace ?? "NS") delete pod \(pod?.name ?? "POD") (its controller recreates it)"
+            return "kubectl -n \(pod?.namespace ?? namespace ?? "NS") rollout restart \(parts[0].lowercased())/\(parts.count > 1 ? parts[1] : "")"
+        } ?? "kubectl -n \(pod?.namespace ?? namespace ?? "NS") delete pod \(pod?.name ?? podName ?? "POD") (its controller recreates it)"
 
         if let annotated, let envRole, annotated != envRole {
             out.append(Finding(

@@ -114,6 +114,14 @@ struct KubernetesReaderTests {
         #expect(f.evidence.contains { $0.value.contains("cannot get resource") })
     }
 
+    @Test func fixNamesThePodWhenItsSpecIsForbidden() async {
+        var env = Self.clusterEnv
+        env["AWS_ROLE_ARN"] = nil
+        let report = await run(env, pod: (403, Self.forbidden))
+        let f = report.findings.first { $0.id == "k8s.env-missing" }
+        #expect(f?.fix.contains("kubectl -n team-a delete pod app-5d8f7c9b6-x2x4q") == true)
+    }
+
     @Test func forbiddenBothReadsGivesTwoFindings() async {
         let report = await run(pod: (403, Self.forbidden), sa: (403, Self.forbidden))
         #expect(report.findings.filter { $0.id == "k8s.rbac-forbidden" }.count == 2)
