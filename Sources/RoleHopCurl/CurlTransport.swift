@@ -284,7 +284,7 @@ final class Exchange: @unchecked Sendable {
         rh_curl_setopt_pointer(handle, CURLOPT_XFERINFODATA, selfPointer)
 
         if isCancelled { return .failure(.cancelled) }
-        let code = curl_easy_perform(handle)
+        let code = transfer(handle)
         let timings = Self.timings(handle)
         let message = String(cString: errorBuffer).trimmingCharacters(in: " \n")
         let detail = message.isEmpty ? String(cString: curl_easy_strerror(code)) : message
@@ -302,6 +302,27 @@ final class Exchange: @unchecked Sendable {
         if rh_curl_getinfo_long(handle, CURLINFO_PRIMARY_PORT, &port) == CURLE_OK, port > 0 { info.remotePort = port }
         if request.collectCertificates { info.certificates = Self.certificates(handle) }
         return .success(HTTPResponse(status: status, headers: headers, body: body, timings: timings, connection: info))
+    }
+
+    /// Runs the transfer through a multi handle polled every 50 ms, so a cancel is seen within that time even
+    /// while libcurl waits on a silent server (the easy interface's progress callback may wait a second or more).
+    private func transfer(_ handle: UnsafeMutableRawPointer?) -> CURLcode {
+        guard let multi = curl_multi_init() else { return curl_easy_perform(handle) }
+        defer { curl_multi_cleanup(multi) }
+        guard curl_multi_add_handle(multi, handle) == CURLM_OK else { return curl_easy_perform(handle) }
+        defer { curl_multi_remove_handle(multi, handle) }
+        var running: Int32 = 1
+        while running > 0 {
+            if curl_multi_perform(multi, &running) != CURLM_OK { return CURLE_FAILED_INIT }
+            if running == 0 { break }
+            if isCancelled { return CURLE_ABORTED_BY_CALLBACK }
+            _ = curl_multi_poll(multi, nil, 0, 50, nil)
+        }
+        var left: Int32 = 0
+        while let message = curl_multi_info_read(multi, &left) {
+            if message.pointee.msg == CURLMSG_DONE { return message.pointee.data.result }
+        }
+        return CURLE_OK
     }
 
     private func classify(_ code: CURLcode, detail: String, handle: UnsafeMutableRawPointer?, proxy: String?,

@@ -19,19 +19,6 @@ struct FaultMatrixTests {
         }
     }
 
-    @Test func connectTimeoutWhenTheListenerNeverAccepts() async throws {
-        let hole = try #require(BlackholeListener())
-        let started = monotonicNow()
-        await #expect {
-            _ = try await transport.send(HTTPRequest(url: "http://127.0.0.1:\(hole.port)/", timeout: 5, connectTimeout: 0.4))
-        } throws: { error in
-            if case TransportError.connectTimeout = error { return true }
-            return false
-        }
-        #expect(monotonicNow() - started < 3)
-        withExtendedLifetime(hole) {}
-    }
-
     @Test func serverErrorsComeBackAsStatusesNotTransportErrors() async throws {
         let server = try await ScriptedServer.start([
             ScriptedServer.step(status: 500, body: "boom"), ScriptedServer.step(status: 503, body: "later"),

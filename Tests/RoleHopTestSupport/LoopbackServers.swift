@@ -179,13 +179,15 @@ public final class BlackholeListener: @unchecked Sendable {
         guard ok == 0, listen(listener, 0) == 0 else { return nil }
         _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &len) } }
         port = Int(UInt16(bigEndian: addr.sin_port))
-        // Fill the accept queue (backlog 0 still admits one or two) with connections nobody accepts.
-        for _ in 0..<4 {
+        // Fill the accept queue (backlog 0 still admits one or two): keep connecting until a connection stays
+        // pending, which proves the queue is full whatever the machine's load.
+        for _ in 0..<32 {
             let c = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
             fds.append(c)
             _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(c, $0, len) } }
+            var p = pollfd(fd: c, events: Int16(POLLOUT), revents: 0)
+            if poll(&p, 1, 300) == 0 { break }
         }
-        usleep(50_000)
     }
 
     deinit { fds.forEach { close($0) } }

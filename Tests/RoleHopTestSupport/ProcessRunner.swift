@@ -146,9 +146,12 @@ public enum ProcessRunner {
     public static func spawn(_ argv: [String], environment: [String: String]? = nil,
                              workingDirectory: String? = nil) throws -> Child {
         var inPipe: [Int32] = [0, 0], outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
+        // Close-on-exec, so a later child does not inherit (and hold open) an earlier child's stdin pipe: the harness
+        // servers exit when their stdin reaches end of file.
         guard pipe(&inPipe) == 0, pipe(&outPipe) == 0, pipe(&errPipe) == 0 else {
             throw ProcessError(description: "pipe failed")
         }
+        for fd in inPipe + outPipe + errPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

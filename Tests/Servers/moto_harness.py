@@ -77,7 +77,10 @@ def main():
     endpoint = f"http://127.0.0.1:{port}"
     users = seed(endpoint, spec)
     if args.auth:
-        req = urllib.request.Request(endpoint + "/moto-api/reset-auth", data=b"0", method="POST")
+        # The count must travel as a raw body: with urllib's default form content type Flask moves the body
+        # into request.form and moto reads an empty request.data (HTTP 500, float('')).
+        req = urllib.request.Request(endpoint + "/moto-api/reset-auth", data=b"0", method="POST",
+                                     headers={"Content-Type": "text/plain"})
         urllib.request.urlopen(req, timeout=10).read()
     print("READY " + json.dumps({"port": port, "endpoint": endpoint, "users": users}), flush=True)
     # Run until the parent closes our stdin (or dies, which closes it too).

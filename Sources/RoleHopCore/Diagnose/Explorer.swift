@@ -137,6 +137,12 @@ public protocol ExplorerSession: Sendable {
     func reset() async
     /// Writes the diagnostic bundle; returns the path written or a message saying why not.
     func exportBundle(to path: String) async -> Result<String, BundleExportError>
+    /// True when the session only shows saved data (a snapshot file or a bundle): hop keys say so and do nothing.
+    var isReadOnly: Bool { get }
+}
+
+extension ExplorerSession {
+    public var isReadOnly: Bool { false }
 }
 
 /// Why a bundle could not be written.

@@ -1,0 +1,566 @@
+/// Resolves a profile (or the environment's default provider chain) into a `ResolvedChain`, the way the
+/// SDKs would, without any network call and without running `credential_process` or SSO.
+///
+/// Rules (shared across SDKs; botocore's `AssumeRoleProvider` agrees on all of them):
+/// - a profile with `role_arn` + `web_identity_token_file` is a web-identity hop, also as a source profile;
+/// - a role profile needs exactly one of `source_profile` and `credential_source`;
+/// - a source profile with static keys is used for its keys even if it also has `role_arn`; a profile may
+///   name itself as `source_profile` only when it has static keys;
+/// - any other revisit of a profile is a cycle, reported with the whole path.
+public enum ChainResolver {
+    /// How the profile was chosen.
+    public struct Selection: Sendable {
+        /// `--profile`.
+        public var flag: String?
+        public init(flag: String? = nil) { self.flag = flag }
+    }
+
+    /// The environment variables resolution reads, looked up once (`resolveAll` shares one for every profile).
+    struct EnvView {
+        let env: Environment
+        let profile, defaultProfile, region, defaultRegion, accessKeyId, secretAccessKey, roleArn, tokenFile,
+            roleSessionName, relativeURI, fullURI, authTokenFile, imdsDisabled: Sourced<String>?
+        let endpoint: STSEndpointSettings
+
+        init(_ env: Environment) {
+            self.env = env
+            profile = env.sourced("AWS_PROFILE")
+            defaultProfile = env.sourced("AWS_DEFAULT_PROFILE")
+            region = env.sourced("AWS_REGION")
+            defaultRegion = env.sourced("AWS_DEFAULT_REGION")
+            accessKeyId = env.sourced("AWS_ACCESS_KEY_ID")
+            secretAccessKey = env.sourced("AWS_SECRET_ACCESS_KEY")
+            roleArn = env.sourced("AWS_ROLE_ARN")
+            tokenFile = env.sourced("AWS_WEB_IDENTITY_TOKEN_FILE")
+            roleSessionName = env.sourced("AWS_ROLE_SESSION_NAME")
+            relativeURI = env.sourced("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")
+            fullURI = env.sourced("AWS_CONTAINER_CREDENTIALS_FULL_URI")
+            authTokenFile = env.sourced("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")
+            imdsDisabled = env.sourced("AWS_EC2_METADATA_DISABLED")
+            endpoint = STSEndpointSettings.from(profile: nil, services: [:], environment: env, region: nil)
+        }
+    }
+
+    /// Role session names STS accepts: `[\w+=,.@-]{2,64}`.
+    public static func isValidSessionName(_ s: String) -> Bool {
+        let u = s.utf8
+        guard (2...64).contains(u.count) else { return false }
+        for b in u {
+            switch b {
+            case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, UInt8(ascii: "_"), UInt8(ascii: "+"), UInt8(ascii: "="),
+                 UInt8(ascii: ","), UInt8(ascii: "."), UInt8(ascii: "@"), UInt8(ascii: "-"): continue
+            default: return false
+            }
+        }
+        return true
+    }
+
+    /// The region the STS clients use: AWS_REGION, AWS_DEFAULT_REGION, then the selected profile's `region`.
+    public static func region(environment: Environment, profile: Profile?) -> Sourced<String>? {
+        environment.sourced("AWS_REGION") ?? environment.sourced("AWS_DEFAULT_REGION") ?? profile?.sourced("region")
+    }
+
+    /// Resolves the chain for this environment: the selected profile, else the default provider chain.
+    public static func resolve(config: SharedConfig, environment env: Environment,
+                               selection: Selection = Selection()) -> ResolvedChain {
+        resolve(config: config, view: EnvView(env), selection: selection)
+    }
+
+    static func resolve(config: SharedConfig, view v: EnvView, selection: Selection) -> ResolvedChain {
+        let env = v.env
+        var findings = config.findings
+        if let e = config.fatalError {
+            let blocker = Finding(id: "chain.config-unusable", severity: .fail,
+                                  title: "The shared config cannot be loaded: \(e)",
+                                  evidence: [Evidence("error", e.message,
+                                                      source: .file(path: e.file, line: e.line, column: e.column))],
+                                  why: "The SDKs refuse the whole file, so no profile in it works.",
+                                  fix: "Fix the line named above.")
+            findings.append(blocker)
+            return ResolvedChain(findings: findings, blocker: blocker)
+        }
+
+        // Which profile: flag, AWS_PROFILE, AWS_DEFAULT_PROFILE, else `default` if it exists.
+        var selected: Sourced<String>?
+        var explicit = false
+        if let f = selection.flag, !f.isEmpty {
+            selected = Sourced(f, from: .flag("--profile")); explicit = true
+        } else if let p = v.profile {
+            selected = p; explicit = true
+            if let d = v.defaultProfile, d.value != p.value {
+                findings.append(Finding(
+                    id: "config.portability.profile-variable", severity: .warn,
+                    title: "AWS_PROFILE=\(p.value) and AWS_DEFAULT_PROFILE=\(d.value) disagree",
+                    evidence: [Evidence("AWS_PROFILE", p.value, source: p.source),
+                               Evidence("AWS_DEFAULT_PROFILE", d.value, source: d.source)],
+                    why: "Most SDKs read AWS_PROFILE; botocore (AWS CLI, Python) reads AWS_DEFAULT_PROFILE first.",
+                    fix: "Unset AWS_DEFAULT_PROFILE."))
+            }
+        } else if let d = v.defaultProfile {
+            selected = d; explicit = true
+        } else if config.profiles["default"] != nil {
+            selected = Sourced("default", from: .defaultValue("no profile selected"))
+        }
+
+        if let r = v.region, v.defaultRegion?.value != r.value {
+            findings.append(Finding(
+                id: "config.portability.aws-region", severity: .info,
+                title: "AWS_REGION=\(r.value) is not read by botocore",
+                evidence: [Evidence("AWS_REGION", r.value, source: r.source)],
+                why: "botocore (AWS CLI, Python) reads only AWS_DEFAULT_REGION and the profile's region; the other "
+                + "SDKs read AWS_REGION first.", fix: "Set AWS_DEFAULT_REGION to the same value."))
+        }
+
+        if explicit, let s = selected, config.profiles[s.value] == nil {
+            let blocker = Finding(id: "chain.profile-not-found", severity: .fail,
+                                  title: "Profile \(s.value) does not exist",
+                                  evidence: [Evidence("profile", s.value, source: s.source)] + fileEvidence(config),
+                                  why: "The SDKs stop with ProfileNotFound before looking at any other source.",
+                                  fix: "Add [profile \(s.value)] to the config file, or select an existing profile.")
+            findings.append(blocker)
+            return ResolvedChain(profile: s, findings: findings, candidates: [], blocker: blocker)
+        }
+
+        // Every source present, in precedence order.
+        var candidates: [CredentialCandidate] = []
+        let envKeyId = v.accessKeyId
+        let envSecret = v.secretAccessKey
+        let envKeysPresent = envKeyId != nil || envSecret != nil
+        let fromFlag = selection.flag?.isEmpty == false
+        if envKeysPresent {
+            candidates.append(CredentialCandidate(
+                kind: .environmentKeys, status: fromFlag ? .ignored : .shadowed,
+                summary: "AWS_ACCESS_KEY_ID=\(envKeyId.map { Redaction.maskAccessKeyId($0.value) } ?? "(unset)")",
+                evidence: [envKeyId.map { Evidence("AWS_ACCESS_KEY_ID", Redaction.maskAccessKeyId($0.value), source: $0.source) },
+                           envSecret.map { Evidence("AWS_SECRET_ACCESS_KEY", Redaction.mask, source: $0.source) }]
+                    .compactMap { $0 }))
+        }
+        if let s = selected {
+            candidates.append(CredentialCandidate(kind: .profile, status: .shadowed, summary: "profile \(s.value)",
+                                                  evidence: [Evidence("profile", s.value, source: s.source)]))
+        }
+        let envRole = v.roleArn
+        let envToken = v.tokenFile
+        if let envRole, let envToken {
+            candidates.append(CredentialCandidate(
+                kind: .webIdentityEnvironment, status: .shadowed, summary: "web identity \(envRole.value)",
+                evidence: [Evidence("AWS_ROLE_ARN", envRole.value, source: envRole.source),
+                           Evidence("AWS_WEB_IDENTITY_TOKEN_FILE", envToken.value, source: envToken.source)]))
+        }
+        let containerURI: Sourced<String>? = v.relativeURI.map {
+            Sourced("http://169.254.170.2" + $0.value, from: $0.source)
+        } ?? v.fullURI
+        if let c = containerURI {
+            candidates.append(CredentialCandidate(kind: .container, status: .shadowed, summary: "container \(c.value)",
+                                                  evidence: [Evidence("uri", c.value, source: c.source)]))
+        }
+        let imdsDisabled = v.imdsDisabled?.value.lowercased() == "true"
+        if !imdsDisabled {
+            candidates.append(CredentialCandidate(
+                kind: .instanceMetadata, status: .shadowed, summary: "instance metadata (169.254.169.254)",
+                evidence: [Evidence("AWS_EC2_METADATA_DISABLED", "unset", source: .defaultValue("IMDS is tried last"))]))
+        }
+        guard let winnerIndex = candidates.firstIndex(where: { $0.status != .ignored }) else {
+            let blocker = Finding(id: "chain.no-credentials", severity: .fail,
+                                  title: "No credential source is configured",
+                                  evidence: [Evidence("AWS_EC2_METADATA_DISABLED", "true",
+                                                      source: v.imdsDisabled?.source)],
+                                  why: "The SDKs fail with \"Unable to locate credentials\".",
+                                  fix: "Set AWS_PROFILE, or AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE (IRSA).")
+            findings.append(blocker)
+            return ResolvedChain(findings: findings, candidates: candidates, blocker: blocker)
+        }
+        candidates[winnerIndex].status = .winner
+        let winner = candidates[winnerIndex]
+        let shadowedNames = candidates[(winnerIndex + 1)...].filter { $0.status == .shadowed }
+        if winner.kind == .environmentKeys,
+           let wi = shadowedNames.first(where: { $0.kind == .webIdentityEnvironment || $0.kind == .profile }) {
+            findings.append(Finding(
+                id: "chain.env-keys-shadow", severity: .warn,
+                title: "Static keys in the environment shadow \(wi.summary)",
+                evidence: winner.evidence + wi.evidence,
+                why: "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY come first in every SDK's default chain, so the "
+                + "application runs as the keys' identity, not as the role you configured.",
+                fix: "Unset AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN in the pod spec."))
+        }
+        func build(_ winner: CredentialCandidate) -> ResolvedChain {
+            var chain: ResolvedChain
+            switch winner.kind {
+            case .environmentKeys:
+                chain = ResolvedChain(base: .none)
+                if let id = envKeyId, let secret = envSecret {
+                    let token = (env.sourced("AWS_SESSION_TOKEN") ?? env.sourced("AWS_SECURITY_TOKEN"))
+                        .map { Sourced(Secret($0.value), from: $0.source) }
+                    chain.base = .accessKey(StaticKeys(accessKeyId: id, secretAccessKey: Sourced(Secret(secret.value),
+                                                                                                from: secret.source),
+                                                       sessionToken: token))
+                } else {
+                    chain.blocker = Finding(
+                        id: "chain.partial-static-keys", severity: .fail,
+                        title: "Only one of AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY is set",
+                        evidence: winner.evidence,
+                        why: "The SDKs stop with a partial-credentials error.",
+                        fix: "Set both variables, or neither.")
+                }
+            case .profile:
+                chain = walk(config: config, view: v, top: selected?.value ?? "default")
+                chain.profile = selected
+            case .webIdentityEnvironment:
+                chain = ResolvedChain(base: .none)
+                if let envRole, let envToken {
+                    chain.base = .webIdentity(tokenFile: envToken, profile: nil)
+                    chain.hops = [RoleHop(kind: .assumeRoleWithWebIdentity, profile: nil, roleArn: envRole,
+                                          sessionName: v.roleSessionName,
+                                          webIdentityTokenFile: envToken)]
+                }
+            case .container:
+                chain = ResolvedChain(base: .none)
+                if let c = containerURI {
+                    chain.base = .container(uri: c, authorizationTokenFile: v.authTokenFile)
+                }
+            case .instanceMetadata:
+                chain = ResolvedChain(base: .instanceMetadata)
+            }
+            return chain
+        }
+        var chain = build(winner)
+        // A selected profile without any credentials does not stop the default chain: the SDKs go on to the
+        // container and instance-metadata providers.
+        if winner.kind == .profile, chain.hops.isEmpty, var b = chain.blocker, b.id == "chain.profile-without-credentials",
+           let next = candidates.indices.first(where: { $0 > winnerIndex && candidates[$0].status != .ignored }) {
+            b.severity = .warn
+            b.why += " The SDKs skip it and use the next source: \(candidates[next].summary)."
+            candidates[winnerIndex].status = .ignored
+            candidates[next].status = .winner
+            let profileFindings = chain.findings.filter { $0.id != b.id } + [b]
+            chain = build(candidates[next])
+            chain.findings = profileFindings + chain.findings
+        }
+        if winner.kind == .profile, candidates[winnerIndex].status == .winner,
+           let wi = shadowedNames.first(where: { $0.kind == .webIdentityEnvironment }) {
+            // botocore puts the IRSA provider after role profiles but before a profile's keys, process and
+            // SSO; Java 2.x before any profile; Rust and Go after the profile.
+            let roleProfile = !chain.hops.isEmpty
+            findings.append(Finding(
+                id: "chain.profile-shadows-web-identity", severity: roleProfile ? .info : .warn,
+                title: roleProfile
+                    ? "Profile \(selected?.value ?? "") is used; the IRSA variables are not"
+                    : "SDKs disagree: profile \(selected?.value ?? "") or the IRSA variables",
+                evidence: winner.evidence + wi.evidence,
+                why: roleProfile
+                    ? "A role profile wins over AWS_ROLE_ARN/AWS_WEB_IDENTITY_TOKEN_FILE in botocore, Rust and Go; "
+                    + "Java 2.x reads the IRSA variables before any profile."
+                    : "For a profile without role_arn, botocore and Java 2.x use the IRSA variables first; Rust and "
+                    + "Go use the profile. rolehop shows the profile's chain.",
+                fix: "Unset AWS_PROFILE, or the IRSA variables, so every SDK picks the same credentials."))
+        }
+        chain.candidates = candidates
+        chain.findings = findings + chain.findings
+        if let b = chain.blocker, !chain.findings.contains(b) { chain.findings.append(b) }
+        finish(&chain, config: config, view: v)
+        return chain
+    }
+
+    static func fileEvidence(_ config: SharedConfig) -> [Evidence] {
+        config.files.map { Evidence($0.kind.rawValue + " file", $0.path + " (\($0.state.rawValue))", source: $0.pathSource) }
+    }
+
+    /// Follows `source_profile` from `top` to the base credentials. Hops come out base first.
+    static func walk(config: SharedConfig, view v: EnvView, top: String) -> ResolvedChain {
+        var chain = ResolvedChain()
+        var hopsTopFirst: [RoleHop] = []
+        var path: [String] = [top]
+        var visited: Set<String> = []
+        var current = top
+        var isTop = true
+        var referencedBy: Sourced<String>?
+
+        func block(_ f: Finding) { chain.blocker = f; chain.findings.append(f) }
+
+        while true {
+            guard let p = config.profiles[current] else {
+                let ref = referencedBy
+                block(Finding(id: "chain.source-profile-missing", severity: .fail,
+                              title: "source_profile \(current) does not exist",
+                              evidence: [Evidence("source_profile", current, source: ref?.source),
+                                         Evidence("path", path.joined(separator: " -> "))],
+                              why: "The SDKs stop with \"The source_profile \(current) ... does not exist\".",
+                              fix: "Add [profile \(current)] or correct source_profile.", hop: hopsTopFirst.count))
+                break
+            }
+            let keyId = p.sourced("aws_access_key_id")
+            let secret = p.sourced("aws_secret_access_key")
+            let hasStatic = keyId != nil || secret != nil
+            let roleArn = p.sourced("role_arn")
+            let tokenFile = p.sourced("web_identity_token_file")
+            let sourceProfile = p.sourced("source_profile")
+            let credentialSource = p.sourced("credential_source")
+
+            if let roleArn, let tokenFile {
+                if let other = sourceProfile ?? credentialSource {
+                    chain.findings.append(Finding(
+                        id: "chain.web-identity-ignores-source", severity: .warn,
+                        title: "Profile \(current) has web_identity_token_file, so its "
+                            + (sourceProfile != nil ? "source_profile" : "credential_source") + " is ignored",
+                        evidence: [Evidence("web_identity_token_file", tokenFile.value, source: tokenFile.source),
+                                   Evidence("ignored", other.value, source: other.source)],
+                        why: "A role_arn + web_identity_token_file profile is a web-identity hop of its own.",
+                        fix: "Remove the ignored line, or move it to a separate profile."))
+                }
+                chain.base = .webIdentity(tokenFile: tokenFile, profile: current)
+                hopsTopFirst.append(hop(.assumeRoleWithWebIdentity, p, roleArn: roleArn, view: v))
+                break
+            }
+            if let roleArn, isTop || !hasStatic {
+                if let sp = sourceProfile, let cs = credentialSource {
+                    block(Finding(id: "chain.source-and-credential-source", severity: .fail,
+                                  title: "Profile \(current) sets both source_profile and credential_source",
+                                  evidence: [Evidence("source_profile", sp.value, source: sp.source),
+                                             Evidence("credential_source", cs.value, source: cs.source)],
+                                  why: "The SDKs refuse a role profile with two sources (InvalidConfigError).",
+                                  fix: "Remove one of the two lines.", hop: hopsTopFirst.count + 1))
+                    break
+                }
+                if let cs = credentialSource {
+                    guard let name = CredentialSourceName(rawValue: cs.value) else {
+                        block(Finding(id: "chain.invalid-credential-source", severity: .fail,
+                                      title: "credential_source \(cs.value) is not a valid source",
+                                      evidence: [Evidence("credential_source", cs.value, source: cs.source)],
+                                      why: "Valid values are Environment, Ec2InstanceMetadata and EcsContainer "
+                                      + "(case-sensitive).",
+                                      fix: "Use one of Environment, Ec2InstanceMetadata, EcsContainer.",
+                                      hop: hopsTopFirst.count + 1))
+                        break
+                    }
+                    var h = hop(.assumeRole, p, roleArn: roleArn, view: v)
+                    h.credentialSource = cs
+                    hopsTopFirst.append(h)
+                    chain.base = .namedSource(Sourced(name, from: cs.source), profile: current)
+                    if name == .environment, v.accessKeyId == nil,
+                       v.tokenFile != nil {
+                        chain.findings.append(Finding(
+                            id: "chain.credential-source-environment-irsa", severity: .warn,
+                            title: "credential_source = Environment finds no keys: only IRSA variables are set",
+                            evidence: [Evidence("credential_source", cs.value, source: cs.source)],
+                            why: "Environment means AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY only; it never uses "
+                            + "AWS_ROLE_ARN + AWS_WEB_IDENTITY_TOKEN_FILE.",
+                            fix: "Use a source profile with role_arn and web_identity_token_file instead."))
+                    }
+                    break
+                }
+                guard let sp = sourceProfile else {
+                    block(Finding(id: "chain.role-without-source", severity: .fail,
+                                  title: "Profile \(current) has role_arn but neither source_profile nor credential_source",
+                                  evidence: [Evidence("role_arn", roleArn.value, source: roleArn.source)],
+                                  why: "The SDKs do not know which credentials to call AssumeRole with.",
+                                  fix: "Add source_profile = NAME (or credential_source, or web_identity_token_file).",
+                                  hop: hopsTopFirst.count + 1))
+                    break
+                }
+                var h = hop(.assumeRole, p, roleArn: roleArn, view: v)
+                h.sourceProfile = sp
+                hopsTopFirst.append(h)
+                if sp.value == current {
+                    if hasStatic, let b = staticKeys(p, current, &chain) {
+                        chain.base = .accessKey(b)
+                    } else if !hasStatic {
+                        block(cycle(path + [current], sp))
+                    }
+                    break
+                }
+                // Chains are short: a linear search beats hashing until a path gets long.
+                if path.count < 16 ? path.contains(sp.value) : visited.contains(sp.value) {
+                    block(cycle(path + [sp.value], sp))
+                    break
+                }
+                if path.count == 15 { visited = Set(path) }
+                if path.count >= 15 { visited.insert(sp.value) }
+                path.append(sp.value)
+                referencedBy = sp
+                current = sp.value
+                isTop = false
+                continue
+            }
+            if hasStatic {
+                if let b = staticKeys(p, current, &chain) { chain.base = .accessKey(b) }
+                break
+            }
+            if let cp = p.sourced("credential_process") {
+                chain.base = .process(command: cp, profile: current)
+                chain.findings.append(Finding(
+                    id: "chain.process-not-run", severity: .info,
+                    title: "credential_process of \(current) is shown, not run",
+                    evidence: [Evidence("credential_process", cp.value, source: cp.source)],
+                    why: "Running it may prompt, open a browser or have side effects.",
+                    fix: "", hop: 0))
+                break
+            }
+            let ssoSession = p.sourced("sso_session")
+            let ssoURL = p.sourced("sso_start_url")
+                ?? ssoSession.flatMap { config.ssoSessions[$0.value]?.properties["sso_start_url"]?.sourced }
+            if ssoSession != nil || ssoURL != nil {
+                chain.base = .sso(startURL: ssoURL, session: ssoSession, accountId: p.sourced("sso_account_id"),
+                                  roleName: p.sourced("sso_role_name"), profile: current)
+                if let s = ssoSession, config.ssoSessions[s.value] == nil {
+                    block(Finding(id: "chain.sso-session-missing", severity: .fail,
+                                  title: "sso_session \(s.value) has no [sso-session \(s.value)] section",
+                                  evidence: [Evidence("sso_session", s.value, source: s.source)],
+                                  why: "The SDKs cannot find the SSO start URL and region.",
+                                  fix: "Add the [sso-session \(s.value)] section."))
+                } else {
+                    chain.findings.append(Finding(id: "chain.sso-not-run", severity: .info,
+                                                  title: "SSO login of \(current) is shown, not run",
+                                                  evidence: [Evidence("sso", (ssoURL ?? ssoSession)?.value ?? "",
+                                                                      source: (ssoURL ?? ssoSession)?.source)],
+                                                  why: "SSO needs a cached token from `aws sso login`.", fix: "", hop: 0))
+                }
+                break
+            }
+            block(Finding(id: "chain.profile-without-credentials", severity: .fail,
+                          title: isTop ? "Profile \(current) has no credentials"
+                              : "Source profile \(current) has no credentials",
+                          evidence: [Evidence("profile", current, source: p.sections.first),
+                                     Evidence("path", path.joined(separator: " -> "))],
+                          why: "It has no keys, role_arn, web_identity_token_file, credential_process or SSO settings.",
+                          fix: "Add credentials to [\(current)], or point source_profile at a profile that has them.",
+                          hop: hopsTopFirst.count))
+            break
+        }
+        chain.hops = hopsTopFirst.reversed()
+        return chain
+    }
+
+    static func cycle(_ path: [String], _ at: Sourced<String>) -> Finding {
+        let full = path.joined(separator: " -> ")
+        let shown = path.count > 8 ? (path.prefix(4) + ["…"] + path.suffix(3)).joined(separator: " -> ") : full
+        return Finding(id: "chain.cycle", severity: .fail, title: "source_profile cycle: \(shown)",
+                       evidence: [Evidence("path", full), Evidence("closing source_profile", at.value, source: at.source)],
+                       why: "The SDKs stop with InfiniteLoopConfigError: no profile in the cycle has credentials.",
+                       fix: "Point one source_profile of the cycle at a profile with credentials.")
+    }
+
+    static func staticKeys(_ p: Profile, _ name: String, _ chain: inout ResolvedChain) -> StaticKeys? {
+        guard let id = p.sourced("aws_access_key_id"), let secret = p.sourced("aws_secret_access_key") else {
+            let have = p.sourced("aws_access_key_id") ?? p.sourced("aws_secret_access_key")
+            let f = Finding(id: "chain.partial-static-keys", severity: .fail,
+                            title: "Profile \(name) has only one of aws_access_key_id and aws_secret_access_key",
+                            evidence: [Evidence("present", have.map { _ in "one key" } ?? "", source: have?.source)],
+                            why: "The SDKs stop with a partial-credentials error.", fix: "Set both keys.", hop: 0)
+            chain.blocker = f
+            chain.findings.append(f)
+            return nil
+        }
+        let token = (p.sourced("aws_session_token") ?? p.sourced("aws_security_token")).map {
+            Sourced(Secret($0.value), from: $0.source)
+        }
+        return StaticKeys(accessKeyId: id, secretAccessKey: Sourced(Secret(secret.value), from: secret.source),
+                          sessionToken: token, profile: name)
+    }
+
+    static func hop(_ kind: RoleHop.Kind, _ p: Profile, roleArn: Sourced<String>, view v: EnvView) -> RoleHop {
+        var h = RoleHop(kind: kind, profile: p.name, roleArn: roleArn)
+        h.sessionName = p.sourced("role_session_name")
+            ?? (kind == .assumeRoleWithWebIdentity ? v.roleSessionName : nil)
+        h.externalId = p.sourced("external_id")
+        h.mfaSerial = p.sourced("mfa_serial")
+        if let d = p.sourced("duration_seconds") {
+            h.durationSeconds = Int(d.value).map { Sourced($0, from: d.source) }
+                ?? Sourced(-1, from: d.source)  // marks "not a number" for `finish` to report
+        }
+        if kind == .assumeRoleWithWebIdentity { h.webIdentityTokenFile = p.sourced("web_identity_token_file") }
+        return h
+    }
+
+    /// Per-hop region, endpoint, chaining flag and the checks that need the whole chain.
+    static func finish(_ chain: inout ResolvedChain, config: SharedConfig, view v: EnvView) {
+        let topProfile = chain.profile.flatMap { config.profiles[$0.value] }
+        let region = v.region ?? v.defaultRegion ?? topProfile?.sourced("region")
+        chain.region = region
+        let settings = v.endpoint.adding(profile: topProfile, services: config.services, region: region)
+        // A chain that cannot be resolved gets no region or endpoint advice: it would only add noise.
+        if chain.blocker == nil, !chain.hops.isEmpty, region == nil {
+            let elsewhere = (chain.hops.compactMap(\.profile) + [chain.base.profile].compactMap { $0 })
+                .lazy.compactMap { config.profiles[$0]?.sourced("region") }.first
+            chain.findings.append(Finding(
+                id: "chain.region-missing", severity: .warn,
+                title: elsewhere != nil ? "The region of a source profile is not inherited"
+                    : "No region is configured for the STS calls",
+                evidence: elsewhere.map { [Evidence("region (not used)", $0.value, source: $0.source)] } ?? [],
+                why: "The STS client takes its region from AWS_REGION, AWS_DEFAULT_REGION or the selected "
+                + "profile only. botocore then uses the global endpoint; other SDKs fail with "
+                + "\"You must specify a region\".",
+                fix: "Add `region = ...` to [\(chain.profile?.value ?? "profile")] or set AWS_REGION."))
+        }
+        // Source profiles' own region and endpoint settings are never used: say so where they differ.
+        if chain.blocker == nil, let top = chain.profile?.value {
+            var names = chain.hops.compactMap(\.profile)
+            if let b = chain.base.profile { names.append(b) }
+            var seen: Set<String> = []
+            for (i, name) in names.enumerated() where name != top {
+                // Chains are short: only long ones need a set to skip repeats.
+                if names.count > 8 { if !seen.insert(name).inserted { continue } } else if names[..<i].contains(name) { continue }
+                guard let p = config.profiles[name] else { continue }
+                let checks: [(String, Sourced<String>?)] = [
+                    ("region", region), ("sts_regional_endpoints", settings.stsRegionalEndpoints),
+                    ("endpoint_url", settings.profileEndpoint), ("use_fips_endpoint", settings.useFIPS),
+                ]
+                for (key, used) in checks {
+                    guard let own = p.sourced(key), used?.value != own.value else { continue }
+                    chain.findings.append(Finding(
+                        id: "chain.source-profile-setting-unused", severity: .info,
+                        title: "\(key) = \(own.value) of profile \(name) is not used for the STS calls",
+                        evidence: [Evidence(key, own.value, source: own.source),
+                                   Evidence("used", used?.value ?? "(none)", source: used?.source)],
+                        why: "The SDKs configure every STS client of the chain from the selected profile "
+                        + "[\(top)] and the environment; settings of source profiles are ignored.",
+                        fix: "Set \(key) in [\(top)] (or the environment) if that is what you meant."))
+                }
+            }
+        }
+        // Every hop's STS client is configured from the same profile and environment: one resolution.
+        let ep = chain.hops.isEmpty ? nil : STSEndpoint.resolve(settings, hop: 1)
+        if let ep, chain.blocker == nil { chain.findings += ep.findings }
+        for i in chain.hops.indices {
+            let n = i + 1
+            guard let ep else { break }
+            chain.hops[i].region = region
+            chain.hops[i].stsEndpoint = ep.url
+            chain.hops[i].signingRegion = ep.signingRegion
+            chain.hops[i].isChained = i > 0 || chain.base.isRoleSession
+            let h = chain.hops[i]
+            if let s = h.sessionName, !isValidSessionName(s.value) {
+                chain.findings.append(Finding(
+                    id: "chain.session-name-invalid", severity: .fail,
+                    title: "Role session name \"\(s.value)\" is not valid",
+                    evidence: [Evidence("role_session_name", s.value, source: s.source)],
+                    why: "STS accepts 2 to 64 characters from [A-Za-z0-9_+=,.@-] and rejects the call otherwise.",
+                    fix: "Use a name like rolehop-session.", hop: n))
+            }
+            if let d = h.durationSeconds {
+                if d.value < 0 {
+                    chain.findings.append(Finding(
+                        id: "chain.duration-invalid", severity: .warn, title: "duration_seconds is not a number",
+                        evidence: [Evidence("duration_seconds", "not an integer", source: d.source)],
+                        why: "botocore ignores it silently (3600 s); other SDKs reject the profile.",
+                        fix: "Write a number of seconds, e.g. duration_seconds = 3600.", hop: n))
+                    chain.hops[i].durationSeconds = nil
+                } else if h.isChained && d.value > 3600 {
+                    chain.findings.append(Finding(
+                        id: "chain.duration-over-chaining-limit", severity: .fail,
+                        title: "duration_seconds \(d.value) exceeds the 1 hour limit of role chaining",
+                        evidence: [Evidence("duration_seconds", String(d.value), source: d.source)],
+                        why: "STS rejects it: \"The requested DurationSeconds exceeds the 1 hour session limit for "
+                        + "roles assumed by role chaining.\"",
+                        fix: "Set duration_seconds = 3600 (or less) on this profile.", hop: n))
+                } else if d.value < 900 || d.value > 43200 {
+                    chain.findings.append(Finding(
+                        id: "chain.duration-out-of-range", severity: .fail,
+                        title: "duration_seconds \(d.value) is outside 900…43200",
+                        evidence: [Evidence("duration_seconds", String(d.value), source: d.source)],
+                        why: "STS rejects durations outside 15 minutes to 12 hours (and above the role's maximum).",
+                        fix: "Set duration_seconds between 900 and 3600.", hop: n))
+                }
+            }
+        }
+    }
+}

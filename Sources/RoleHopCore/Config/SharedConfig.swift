@@ -1,0 +1,293 @@
+/// One profile after merging every section that defines it in the config and credentials files.
+public struct Profile: Sendable, Hashable {
+    public var name: String
+    /// Every header that contributed (file:line), in reading order.
+    public var sections: [Source]
+    /// Properties by lower-case key; the value that wins under the merge rules.
+    public var properties: [String: ConfigProperty]
+
+    public init(name: String, sections: [Source] = [], properties: [String: ConfigProperty] = [:]) {
+        self.name = name
+        self.sections = sections
+        self.properties = properties
+    }
+
+    public subscript(_ key: String) -> ConfigProperty? { properties[key] }
+
+    /// A non-empty value with its provenance.
+    public func sourced(_ key: String) -> Sourced<String>? {
+        guard let p = properties[key], !p.value.isEmpty else { return nil }
+        return p.sourced
+    }
+}
+
+/// A `[sso-session NAME]` or `[services NAME]` section after merging.
+public struct NamedSection: Sendable, Hashable {
+    public var name: String
+    public var sections: [Source]
+    public var properties: [String: ConfigProperty]
+}
+
+/// The merged view of the shared config and credentials files, as the SDKs build it.
+///
+/// Merge rules: sections of the same name merge within a file, the last duplicate key winning; in the config
+/// file `[profile default]` is used and a bare `[default]` is ignored when both exist; the credentials file's
+/// values override the config file's for the same profile and key.
+public struct SharedConfig: Sendable {
+    public var profiles: [String: Profile]
+    public var ssoSessions: [String: NamedSection]
+    public var services: [String: NamedSection]
+    /// Profile names in the order they first appear (config file first, then credentials file).
+    public var profileNames: [String]
+    /// The files read (or attempted), in reading order.
+    public var files: [ConfigFileStatus]
+    public var findings: [Finding]
+
+    /// The first error that makes a file unusable (the SDKs would refuse it), if any.
+    public var fatalError: InputError? {
+        for f in files { if let e = f.error { return e } }
+        return nil
+    }
+
+    public init(profiles: [String: Profile] = [:], ssoSessions: [String: NamedSection] = [:],
+                services: [String: NamedSection] = [:], profileNames: [String] = [], files: [ConfigFileStatus] = [],
+                findings: [Finding] = []) {
+        self.profiles = profiles
+        self.ssoSessions = ssoSessions
+        self.services = services
+        self.profileNames = profileNames
+        self.files = files
+        self.findings = findings
+    }
+
+    /// Merges parsed files (config first, then credentials). Files that failed to parse contribute the
+    /// sections read before the failing line, so they can be shown; `fatalError` says the SDKs refuse them.
+    public static func merge(config: ParsedConfigFile?, credentials: ParsedConfigFile?) -> SharedConfig {
+        var out = SharedConfig()
+        if let config { out.add(config) }
+        if let credentials { out.add(credentials) }
+        return out
+    }
+
+    mutating func add(_ file: ParsedConfigFile) {
+        files.append(ConfigFileStatus(path: file.path, kind: file.kind, state: file.error == nil ? .read : .refused,
+                                      error: file.error))
+        findings += file.findings
+        let hasPrefixedDefault = file.kind == .config
+            && file.sections.contains { $0.kind == .profile && $0.name == "default" && !$0.isBareDefault }
+        // botocore's configparser refuses a file that repeats a header or a key within one section.
+        var reportedBareDefault = false
+        profiles.reserveCapacity(profiles.count + file.sections.count)
+        profileNames.reserveCapacity(profileNames.count + file.sections.count)
+        for section in file.sections {
+            switch section.kind {
+            case .profile:
+                if section.isBareDefault && hasPrefixedDefault {
+                    if !reportedBareDefault {
+                        reportedBareDefault = true
+                        findings.append(Finding(
+                            id: "config.portability.default-profile", severity: .warn,
+                            title: "[default] is ignored because [profile default] exists in \(file.path)",
+                            evidence: [Evidence("ignored", "[default]", source: section.source)],
+                            why: "The shared rules use [profile default] and drop [default]; botocore keeps "
+                            + "whichever of the two comes last in the file, so the SDKs read different settings.",
+                            fix: "Keep one of the two sections."))
+                    }
+                    continue
+                }
+                let index = profiles.index(forKey: section.name)
+                if index == nil {
+                    profileNames.append(section.name)
+                    var fresh = Profile(name: section.name, sections: [section.source])
+                    fresh.properties.reserveCapacity(section.properties.count)
+                    for p in section.properties {
+                        if let old = fresh.properties.updateValue(p, forKey: p.key) {
+                            findings.append(Self.duplicateFinding(old: old, new: p, sectionName: section.name))
+                        }
+                    }
+                    profiles[section.name] = fresh
+                } else {
+                    let previous = profiles[section.name]?.sections ?? []
+                    if let first = previous.first(where: { $0.filePath == file.path }) {
+                        findings.append(Self.duplicateSectionFinding(section, first: first, path: file.path))
+                    }
+                    profiles[section.name]?.sections.append(section.source)
+                    for p in section.properties {
+                        if let old = profiles[section.name]?.properties.updateValue(p, forKey: p.key) {
+                            findings.append(Self.duplicateFinding(old: old, new: p, sectionName: section.name))
+                        }
+                    }
+                }
+            case .ssoSession, .services:
+                var named = (section.kind == .ssoSession ? ssoSessions : services)[section.name]
+                    ?? NamedSection(name: section.name, sections: [], properties: [:])
+                if let first = named.sections.first(where: { $0.filePath == file.path }) {
+                    findings.append(Self.duplicateSectionFinding(section, first: first, path: file.path))
+                }
+                named.sections.append(section.source)
+                for p in section.properties {
+                    if let old = named.properties.updateValue(p, forKey: p.key) {
+                        findings.append(Self.duplicateFinding(old: old, new: p, sectionName: section.name))
+                    }
+                }
+                if section.kind == .ssoSession { ssoSessions[section.name] = named } else { services[section.name] = named }
+            }
+        }
+    }
+
+    static func duplicateSectionFinding(_ section: ConfigSection, first: Source, path: String) -> Finding {
+        Finding(id: "config.portability.duplicate-section", severity: .warn,
+                title: "Section [\(section.name)] appears twice in \(path): botocore refuses the file",
+                evidence: [Evidence("first", section.name, source: first),
+                           Evidence("again", section.name, source: section.source)],
+                why: "The shared rules merge repeated sections; botocore (AWS CLI, Python) stops with "
+                + "DuplicateSectionError and loads no profile at all.",
+                fix: "Merge the two sections into one.")
+    }
+
+    static func duplicateFinding(old: ConfigProperty, new p: ConfigProperty, sectionName: String) -> Finding {
+        let sameFile = old.source.filePath == p.source.filePath
+        let secret = Redaction.isSecretName(p.key)
+        return Finding(
+            id: sameFile ? "config.portability.duplicate-key" : "config.credentials-override",
+            severity: sameFile ? .warn : .info,
+            title: sameFile
+                ? "\(p.key) is set twice for [\(sectionName)]: the last one wins, botocore refuses the file"
+                : "\(p.key) of [\(sectionName)] in the credentials file overrides the config file",
+            evidence: [Evidence("overridden", secret ? Redaction.mask : old.value, source: old.source),
+                       Evidence("used", secret ? Redaction.mask : p.value, source: p.source)],
+            why: sameFile
+                ? "The shared rules keep the last value; botocore (AWS CLI, Python) stops with "
+                + "DuplicateOptionError and loads no profile at all."
+                : "The credentials file wins over the config file for the same profile and key.",
+            fix: sameFile ? "Remove one of the two lines." : "")
+    }
+}
+
+/// What happened to one of the two files.
+public struct ConfigFileStatus: Sendable, Hashable {
+    public enum State: String, Sendable, Hashable {
+        /// Read and parsed.
+        case read
+        /// Not present (normal: both files are optional).
+        case missing
+        /// Present but unreadable (permissions, size).
+        case unreadable
+        /// Read, but the shared rules make it unusable (see `error`).
+        case refused
+    }
+    public var path: String
+    /// Where the path came from (flag, environment variable, default under HOME).
+    public var pathSource: Source?
+    public var kind: ConfigFileKind
+    public var state: State
+    public var error: InputError?
+
+    public init(path: String, pathSource: Source? = nil, kind: ConfigFileKind, state: State, error: InputError? = nil) {
+        self.path = path
+        self.pathSource = pathSource
+        self.kind = kind
+        self.state = state
+        self.error = error
+    }
+}
+
+extension Source {
+    /// The file path of a file position, nil otherwise.
+    public var filePath: String? {
+        if case let .file(path, _, _) = self { return path }
+        return nil
+    }
+}
+
+/// Finds and reads the two shared files the way the SDKs do, through a `FileSystem`.
+public enum ConfigLoader {
+    /// Largest file read; the SDKs have no limit but a bigger "config file" is not one.
+    public static let sizeLimit = 64 << 20
+
+    /// Where the config and credentials files are, with provenance: flag, then AWS_CONFIG_FILE /
+    /// AWS_SHARED_CREDENTIALS_FILE, then `~/.aws/config` / `~/.aws/credentials`; `~` expands to HOME.
+    public static func locations(environment: Environment, configFileFlag: String? = nil,
+                                 credentialsFileFlag: String? = nil)
+        -> (config: Sourced<String>?, credentials: Sourced<String>?, findings: [Finding]) {
+        var findings: [Finding] = []
+        let home = environment.sourced("HOME")
+        func pick(_ flag: String?, _ flagName: String, _ env: String, _ defaultPath: String) -> Sourced<String>? {
+            let raw: Sourced<String>
+            if let flag, !flag.isEmpty {
+                raw = Sourced(flag, from: .flag(flagName))
+            } else if let e = environment.sourced(env) {
+                raw = e
+            } else {
+                raw = Sourced(defaultPath, from: .defaultValue("SDK default"))
+            }
+            guard raw.value == "~" || raw.value.hasPrefix("~/") else { return raw }
+            guard let home else {
+                findings.append(Finding(
+                    id: "config.home-unset", severity: .warn, title: "HOME is not set, so \(raw.value) cannot be found",
+                    evidence: [Evidence("path", raw.value, source: raw.source)],
+                    why: "The SDKs expand `~` with HOME (or the user database); without it they find no shared files.",
+                    fix: "Set HOME, or \(env) to an absolute path."))
+                return nil
+            }
+            var h = home.value
+            while h.count > 1, h.hasSuffix("/") { h.removeLast() }
+            return Sourced(h + raw.value.dropFirst(1), from: raw.source)
+        }
+        let c = pick(configFileFlag, "--config-file", "AWS_CONFIG_FILE", "~/.aws/config")
+        let k = pick(credentialsFileFlag, "--credentials-file", "AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials")
+        return (c, k, findings)
+    }
+
+    /// Reads and merges both files. Missing files are normal; unreadable ones are findings.
+    public static func load(fileSystem: any FileSystem, environment: Environment, configFileFlag: String? = nil,
+                            credentialsFileFlag: String? = nil) -> SharedConfig {
+        let loc = locations(environment: environment, configFileFlag: configFileFlag,
+                            credentialsFileFlag: credentialsFileFlag)
+        var statuses: [ConfigFileStatus] = []
+        var findings = loc.findings
+        func read(_ p: Sourced<String>?, _ kind: ConfigFileKind) -> ParsedConfigFile? {
+            guard let p else { return nil }
+            do {
+                let bytes = try fileSystem.read(p.value, limit: sizeLimit)
+                return ConfigParser.parse(bytes, path: p.value, kind: kind)
+            } catch {
+                if case .notFound = error {
+                    statuses.append(ConfigFileStatus(path: p.value, pathSource: p.source, kind: kind, state: .missing))
+                    if case .defaultValue = p.source {} else {
+                        findings.append(Finding(
+                            id: "config.file-missing", severity: .warn,
+                            title: "The \(kind.rawValue) file \(p.value) does not exist",
+                            evidence: [Evidence("path", p.value, source: p.source)],
+                            why: "It was named explicitly, so its profiles were probably expected.",
+                            fix: "Correct the path, or create the file."))
+                    }
+                } else {
+                    statuses.append(ConfigFileStatus(path: p.value, pathSource: p.source, kind: kind,
+                                                     state: .unreadable))
+                    findings.append(Finding(
+                        id: "config.file-unreadable", severity: .fail,
+                        title: "The \(kind.rawValue) file cannot be read: \(error)",
+                        evidence: [Evidence("path", p.value, source: p.source)],
+                        why: "The SDKs skip or reject a file they cannot read, so its profiles are missing.",
+                        fix: "Make \(p.value) readable by this user (and smaller than \(sizeLimit >> 20) MB)."))
+                }
+                return nil
+            }
+        }
+        let c = read(loc.config, .config)
+        let k = read(loc.credentials, .credentials)
+        var merged = SharedConfig.merge(config: c, credentials: k)
+        // Keep the path provenance on the files that were read.
+        for i in merged.files.indices {
+            if merged.files[i].path == loc.config?.value, merged.files[i].kind == .config {
+                merged.files[i].pathSource = loc.config?.source
+            } else if merged.files[i].path == loc.credentials?.value {
+                merged.files[i].pathSource = loc.credentials?.source
+            }
+        }
+        merged.files = statuses.filter { $0.kind == .config } + merged.files + statuses.filter { $0.kind == .credentials }
+        merged.findings = findings + merged.findings
+        return merged
+    }
+}

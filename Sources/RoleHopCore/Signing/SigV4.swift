@@ -1,0 +1,824 @@
+import Crypto
+import FoundationEssentials
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// AWS credentials used to sign a request. The secret and the session token never print.
+public struct AWSCredentials: Sendable, Hashable, CustomStringConvertible {
+    public var accessKeyId: String
+    public var secretAccessKey: Secret
+    public var sessionToken: Secret?
+    public init(accessKeyId: String, secretAccessKey: Secret, sessionToken: Secret? = nil) {
+        self.accessKeyId = accessKeyId
+        self.secretAccessKey = secretAccessKey
+        self.sessionToken = sessionToken
+    }
+    public var description: String {
+        "AWSCredentials(\(Redaction.maskAccessKeyId(accessKeyId)), secret \(Redaction.mask)"
+            + (sessionToken == nil ? ")" : ", session token \(Redaction.mask))")
+    }
+}
+
+/// What a signature was computed from, for display and for diffing against AWS's own error message.
+///
+/// Held as UTF-8 bytes (the signer's working form) and turned into strings only when read.
+public struct SigV4Trace: Sendable, Hashable {
+    private var canonicalRequestBytes: [UInt8]
+    private var stringToSignBytes: [UInt8]
+    private var signatureBytes: [UInt8]
+    private var credentialScopeBytes: [UInt8]
+    private var signedHeadersBytes: [UInt8]
+
+    /// The canonical request (task 1 of the AWS document "Create a signed AWS API request"), with the session
+    /// token's value replaced by `****` (it is signed, but must never be shown).
+    public var canonicalRequest: String {
+        get { String(decoding: canonicalRequestBytes, as: UTF8.self) }
+        set { canonicalRequestBytes = Array(newValue.utf8) }
+    }
+    /// The string to sign (task 2).
+    public var stringToSign: String {
+        get { String(decoding: stringToSignBytes, as: UTF8.self) }
+        set { stringToSignBytes = Array(newValue.utf8) }
+    }
+    /// The hex signature (task 4).
+    public var signature: String {
+        get { String(decoding: signatureBytes, as: UTF8.self) }
+        set { signatureBytes = Array(newValue.utf8) }
+    }
+    /// `20150830/us-east-1/iam/aws4_request`
+    public var credentialScope: String {
+        get { String(decoding: credentialScopeBytes, as: UTF8.self) }
+        set { credentialScopeBytes = Array(newValue.utf8) }
+    }
+    /// `content-type;host;x-amz-date`
+    public var signedHeaders: String {
+        get { String(decoding: signedHeadersBytes, as: UTF8.self) }
+        set { signedHeadersBytes = Array(newValue.utf8) }
+    }
+
+    public init(canonicalRequest: String, stringToSign: String, signature: String, credentialScope: String,
+                signedHeaders: String) {
+        self.init(bytes: Array(canonicalRequest.utf8), Array(stringToSign.utf8), Array(signature.utf8),
+                  Array(credentialScope.utf8), Array(signedHeaders.utf8))
+    }
+
+    init(bytes canonicalRequest: [UInt8], _ stringToSign: [UInt8], _ signature: [UInt8], _ credentialScope: [UInt8],
+         _ signedHeaders: [UInt8]) {
+        canonicalRequestBytes = canonicalRequest
+        stringToSignBytes = stringToSign
+        signatureBytes = signature
+        credentialScopeBytes = credentialScope
+        signedHeadersBytes = signedHeaders
+    }
+}
+
+/// A request with its signature added (`Authorization` header, or `X-Amz-Signature` in the query when
+/// presigned), and how the signature was made.
+public struct SignedRequest: Sendable, Hashable {
+    public var request: HTTPRequest
+    public var trace: SigV4Trace
+    /// The `Authorization` header value, or nil for a presigned request.
+    public var authorization: String?
+}
+
+/// AWS Signature Version 4 signer for one service in one region.
+///
+/// Follows "Create a signed AWS API request" and "Elements of an AWS API request signature" in the IAM User
+/// Guide (https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html). The date is always a
+/// parameter. Works on UTF-8 bytes throughout: signing is a hot path (the hop runner, the benchmark).
+public struct SigV4Signer: Sendable {
+    public var credentials: AWSCredentials
+    public var region: String
+    public var service: String
+    /// Remove dot segments and repeated slashes and percent-encode the path once more (every service but
+    /// S3). When false the path is used exactly as given, as S3 requires.
+    public var normalizePath: Bool
+    /// Add `x-amz-content-sha256` with the payload hash (S3 requires it; harmless elsewhere).
+    public var addContentSHA256Header: Bool
+    private let cache: SigningKeyCache
+
+    public init(credentials: AWSCredentials, region: String, service: String, normalizePath: Bool = true,
+                addContentSHA256Header: Bool = false) {
+        self.credentials = credentials
+        self.region = region
+        self.service = service
+        self.normalizePath = normalizePath
+        self.addContentSHA256Header = addContentSHA256Header
+        self.cache = SigningKeyCache()
+    }
+
+    /// Headers never signed, as in the AWS SDKs: hop-by-hop headers a proxy may change, and `user-agent`,
+    /// `expect`, `x-amzn-trace-id`, which intermediaries add or rewrite.
+    public static let unsignedHeaders: Set<String> = [
+        "authorization", "connection", "expect", "keep-alive", "proxy-authenticate", "proxy-authorization", "te",
+        "trailer", "transfer-encoding", "upgrade", "user-agent", "x-amzn-trace-id",
+    ]
+
+    // MARK: - Signing
+
+    /// Signs `request` with an `Authorization` header, adding `X-Amz-Date` and `x-amz-security-token` unless the
+    /// request already carries them (an existing `X-Amz-Date` then also sets the signing time).
+    public func sign(_ request: HTTPRequest, date: Date) -> SignedRequest {
+        var headers = request.headers
+        if headers.contains(where: { asciiEqualsLower($0.0, "authorization") }) {
+            headers.removeAll { asciiEqualsLower($0.0, "authorization") }
+        }
+        headers.reserveCapacity(headers.count + 4)
+        var dateBytes = Self.amzDateBytes(date)
+        if let existing = headers.first(where: { asciiEqualsLower($0.0, "x-amz-date") }) {
+            if UTCTime.parseAmzDate(existing.1) != nil { dateBytes = Array(existing.1.utf8) }
+        } else {
+            headers.append(("X-Amz-Date", String(decoding: dateBytes, as: UTF8.self)))
+        }
+        if let token = credentials.sessionToken,
+           !headers.contains(where: { asciiEqualsLower($0.0, "x-amz-security-token") }) {
+            headers.append(("X-Amz-Security-Token", token.exposedValue))
+        }
+        let payloadHash: [UInt8]
+        if let given = headers.first(where: { asciiEqualsLower($0.0, "x-amz-content-sha256") }) {
+            payloadHash = Array(given.1.utf8)
+        } else {
+            payloadHash = Self.hexSHA256(request.body)
+            if addContentSHA256Header { headers.append(("x-amz-content-sha256", String(decoding: payloadHash, as: UTF8.self))) }
+        }
+        let url = URLParts(request.url)
+        let canonical = canonicalRequest(method: request.method, url: url, extraQuery: [], headers: headers,
+                                         payloadHash: payloadHash)
+        let scope = credentialScope(dateStamp: dateBytes[0..<8])
+        let sts = stringToSign(amzDate: dateBytes, scope: scope, canonicalRequest: canonical.bytes)
+        let sig = signature(stringToSign: sts, dateStamp: dateBytes[0..<8])
+
+        var auth: [UInt8] = []
+        auth.reserveCapacity(120 + canonical.signedHeaders.count + credentials.accessKeyId.utf8.count)
+        auth.append(contentsOf: "AWS4-HMAC-SHA256 Credential=".utf8)
+        auth.append(contentsOf: credentials.accessKeyId.utf8)
+        auth.append(UInt8(ascii: "/"))
+        auth.append(contentsOf: scope)
+        auth.append(contentsOf: ", SignedHeaders=".utf8)
+        auth.append(contentsOf: canonical.signedHeaders)
+        auth.append(contentsOf: ", Signature=".utf8)
+        auth.append(contentsOf: sig)
+        let authorization = String(decoding: auth, as: UTF8.self)
+        headers.append(("Authorization", authorization))
+
+        var signed = request
+        signed.headers = headers
+        var shown = canonical.bytes
+        if let r = canonical.tokenRange {
+            // The token header value is the only place a session token can appear in an Authorization-signed
+            // canonical request (the query and headers are the caller's); cut it out by position.
+            shown.replaceSubrange(r, with: Self.maskBytes)
+        } else if credentials.sessionToken != nil {
+            shown = Array(maskingToken(canonical.bytes).utf8)
+        }
+        let trace = SigV4Trace(bytes: shown, sts, sig, scope, canonical.signedHeaders)
+        return SignedRequest(request: signed, trace: trace, authorization: authorization)
+    }
+
+    /// Presigns `request`: the signature goes into the query with `X-Amz-Expires` seconds of validity
+    /// ("Authenticating requests: using query parameters"). The payload hash is the body's hash, as the SDKs
+    /// do for every service but S3 (an empty body for a URL someone will GET).
+    public func presign(_ request: HTTPRequest, date: Date, expires: Int) -> SignedRequest {
+        let headers = request.headers.filter { !asciiEqualsLower($0.0, "authorization") }
+        let amzDate = Self.amzDate(date)
+        let dateBytes = Array(amzDate.utf8)
+        let scope = credentialScope(dateStamp: dateBytes[0..<8])
+        let url = URLParts(request.url)
+        let signedHeaderNames = Self.signedHeaderList(headers: headers, url: url)
+        var authParams: [(String, String)] = [
+            ("X-Amz-Algorithm", "AWS4-HMAC-SHA256"),
+            ("X-Amz-Credential", credentials.accessKeyId + "/" + String(decoding: scope, as: UTF8.self)),
+            ("X-Amz-Date", amzDate),
+            ("X-Amz-Expires", String(expires)),
+            ("X-Amz-SignedHeaders", signedHeaderNames),
+        ]
+        if let token = credentials.sessionToken { authParams.append(("X-Amz-Security-Token", token.exposedValue)) }
+        let payloadHash = Self.hexSHA256(request.body)
+        let canonical = canonicalRequest(method: request.method, url: url, extraQuery: authParams, headers: headers,
+                                         payloadHash: payloadHash)
+        let sts = stringToSign(amzDate: dateBytes, scope: scope, canonicalRequest: canonical.bytes)
+        let sig = signature(stringToSign: sts, dateStamp: dateBytes[0..<8])
+        let sigString = String(decoding: sig, as: UTF8.self)
+
+        var query = String(url.query)
+        for (k, v) in authParams + [("X-Amz-Signature", sigString)] {
+            if !query.isEmpty { query += "&" }
+            query += Self.uriEncode(k) + "=" + Self.uriEncode(v)
+        }
+        var signed = request
+        signed.headers = headers
+        signed.url = String(url.prefix) + String(url.path) + "?" + query
+        let trace = SigV4Trace(canonicalRequest: maskingToken(canonical.bytes),
+                               stringToSign: String(decoding: sts, as: UTF8.self), signature: sigString,
+                               credentialScope: String(decoding: scope, as: UTF8.self),
+                               signedHeaders: signedHeaderNames)
+        return SignedRequest(request: signed, trace: trace, authorization: nil)
+    }
+
+    /// The canonical request as text with the session token (plain in a header, encoded in a presigned query)
+    /// masked.
+    func maskingToken(_ canonical: [UInt8]) -> String {
+        guard let token = credentials.sessionToken?.exposedValue, !token.isEmpty else {
+            return String(decoding: canonical, as: UTF8.self)
+        }
+        var bytes = Self.replacingAll(canonical, Array(token.utf8), Self.maskBytes)
+        let encoded = Self.uriEncode(token)
+        if encoded != token { bytes = Self.replacingAll(bytes, Array(encoded.utf8), Self.maskBytes) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static let maskBytes: [UInt8] = Array(Redaction.mask.utf8)
+
+    /// Byte-level replace of every occurrence of `pattern` (non-empty).
+    static func replacingAll(_ bytes: [UInt8], _ pattern: [UInt8], _ replacement: [UInt8]) -> [UInt8] {
+        guard let first = pattern.first, pattern.count <= bytes.count else { return bytes }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var i = 0
+        let last = bytes.count - pattern.count
+        while i < bytes.count {
+            if i <= last, bytes[i] == first, bytes[i..<(i + pattern.count)].elementsEqual(pattern) {
+                out.append(contentsOf: replacement)
+                i += pattern.count
+            } else {
+                out.append(bytes[i])
+                i += 1
+            }
+        }
+        return out
+    }
+
+    /// `YYYYMMDDTHHMMSSZ` written digit by digit (string interpolation showed up in profiles).
+    static func amzDate(_ date: Date) -> String { String(decoding: amzDateBytes(date), as: UTF8.self) }
+
+    static func amzDateBytes(_ date: Date) -> [UInt8] {
+        let c = UTCTime.components(date)
+        var b = [UInt8](repeating: 0, count: 16)
+        var y = Int(c.year)
+        for k in stride(from: 3, through: 0, by: -1) { b[k] = UInt8(48 + y % 10); y /= 10 }
+        func two(_ v: Int, _ at: Int) { b[at] = UInt8(48 + v / 10); b[at + 1] = UInt8(48 + v % 10) }
+        two(c.month, 4); two(c.day, 6)
+        b[8] = UInt8(ascii: "T")
+        two(c.hour, 9); two(c.minute, 11); two(c.second, 13)
+        b[15] = UInt8(ascii: "Z")
+        return b
+    }
+
+    // MARK: - Stages
+
+    /// The canonical request and its signed-header list (task 1).
+    func canonicalRequest(method: String, url: URLParts, extraQuery: [(String, String)], headers: [(String, String)],
+                          payloadHash: [UInt8]) -> (bytes: [UInt8], signedHeaders: [UInt8], tokenRange: Range<Int>?) {
+        var out: [UInt8] = []
+        var headerBytes = 64
+        for (k, v) in headers { headerBytes += 2 * k.utf8.count + v.utf8.count + 3 }
+        out.reserveCapacity(160 + 3 * (url.path.utf8.count + url.query.utf8.count) + headerBytes)
+        for b in method.utf8 { out.append(b >= 97 && b <= 122 ? b - 32 : b) }
+        out.append(0x0A)
+        Self.appendCanonicalURI(url.path, normalize: normalizePath, into: &out)
+        out.append(0x0A)
+        Self.appendCanonicalQuery(url.query, extra: extraQuery, into: &out)
+        out.append(0x0A)
+        var tokenRange: Range<Int>?
+        let signedHeaders = Self.appendCanonicalHeaders(headers, url: url, into: &out, tokenRange: &tokenRange)
+        out.append(0x0A)
+        out.append(contentsOf: signedHeaders)
+        out.append(0x0A)
+        out.append(contentsOf: payloadHash)
+        return (out, signedHeaders, tokenRange)
+    }
+
+    /// `YYYYMMDD/region/service/aws4_request`
+    func credentialScope(dateStamp: ArraySlice<UInt8>) -> [UInt8] {
+        if let hit = cache.scope(date: dateStamp, region: region, service: service) { return hit }
+        var s: [UInt8] = []
+        s.reserveCapacity(40)
+        s.append(contentsOf: dateStamp)
+        s.append(UInt8(ascii: "/"))
+        s.append(contentsOf: region.utf8)
+        s.append(UInt8(ascii: "/"))
+        s.append(contentsOf: service.utf8)
+        s.append(contentsOf: "/aws4_request".utf8)
+        return s
+    }
+
+    /// The string to sign (task 2): algorithm, timestamp, scope, hash of the canonical request.
+    func stringToSign(amzDate: [UInt8], scope: [UInt8], canonicalRequest: [UInt8]) -> [UInt8] {
+        var s: [UInt8] = []
+        s.reserveCapacity(17 + 17 + scope.count + 1 + 64)
+        s.append(contentsOf: "AWS4-HMAC-SHA256\n".utf8)
+        s.append(contentsOf: amzDate)
+        s.append(0x0A)
+        s.append(contentsOf: scope)
+        s.append(0x0A)
+        Self.appendHexSHA256(canonicalRequest, into: &s)
+        return s
+    }
+
+    /// The signing key (task 3): HMAC chain over date, region, service and `aws4_request`, cached per
+    /// date/region/service/secret because it changes at most daily.
+    public func signingKey(dateStamp: ArraySlice<UInt8>) -> SymmetricKey {
+        let secret = credentials.secretAccessKey.exposedValue
+        if let hit = cache.lookup(date: dateStamp, region: region, service: service, secret: secret) { return hit }
+        var k: [UInt8] = Array("AWS4".utf8)
+        k.append(contentsOf: secret.utf8)
+        var key = SymmetricKey(data: k)
+        for part in [Array(dateStamp), Array(region.utf8), Array(service.utf8), Array("aws4_request".utf8)] {
+            key = SymmetricKey(data: Array(HMAC<SHA256>.authenticationCode(for: part, using: key)))
+        }
+        cache.store(date: dateStamp, region: region, service: service, secret: secret, key: key)
+        return key
+    }
+
+    /// The hex signature (task 4).
+    func signature(stringToSign: [UInt8], dateStamp: ArraySlice<UInt8>) -> [UInt8] {
+        let secret = credentials.secretAccessKey.exposedValue
+        var cached = cache.pads(date: dateStamp, region: region, service: service, secret: secret)
+        if cached == nil {
+            _ = signingKey(dateStamp: dateStamp)
+            cached = cache.pads(date: dateStamp, region: region, service: service, secret: secret)
+        }
+        guard let pads = cached else {
+            var hmac = HMAC<SHA256>(key: signingKey(dateStamp: dateStamp))
+            stringToSign.withUnsafeBytes { hmac.update(data: $0) }
+            return hmac.finalize().withUnsafeBytes { Self.hex($0) }
+        }
+        // HMAC (RFC 2104) from hash states already fed with key^ipad and key^opad: one block per signature
+        // less than rekeying the outer hash each time.
+        var inner = pads.inner
+        stringToSign.withUnsafeBytes { inner.update(bufferPointer: $0) }
+        let innerDigest = inner.finalize()
+        var outer = pads.outer
+        innerDigest.withUnsafeBytes { outer.update(bufferPointer: $0) }
+        return outer.finalize().withUnsafeBytes { Self.hex($0) }
+    }
+
+    // MARK: - Canonical pieces (static, pure)
+
+    /// Canonical URI: with `normalize`, dot segments and empty segments removed (a trailing slash kept) and
+    /// every byte but unreserved characters and `/` percent-encoded, so an already encoded path is encoded a
+    /// second time; without, the path exactly as given. An empty path is `/`.
+    static func appendCanonicalURI(_ path: Substring, normalize: Bool, into out: inout [UInt8]) {
+        let bytes = path.utf8
+        if bytes.isEmpty { out.append(UInt8(ascii: "/")); return }
+        guard normalize else { out.append(contentsOf: bytes); return }
+        // Fast path: nothing to normalise or encode (the common `/`).
+        var simple = true
+        var prev: UInt8 = 0
+        for b in bytes {
+            if !(isUnreserved(b) || b == 0x2F) || (b == 0x2F && prev == 0x2F) || (b == 0x2E && (prev == 0x2F || prev == 0x2E)) {
+                simple = false
+                break
+            }
+            prev = b
+        }
+        if simple && bytes.first == 0x2F { out.append(contentsOf: bytes); return }
+
+        var segments: [Substring.UTF8View.SubSequence] = []
+        for seg in bytes.split(separator: 0x2F, omittingEmptySubsequences: true) {
+            if seg.elementsEqual([0x2E]) { continue }
+            if seg.elementsEqual([0x2E, 0x2E]) { if !segments.isEmpty { segments.removeLast() }; continue }
+            segments.append(seg)
+        }
+        if bytes.first == 0x2F { out.append(0x2F) }
+        for (i, seg) in segments.enumerated() {
+            if i > 0 { out.append(0x2F) }
+            for b in seg { appendEncoded(b, into: &out) }
+        }
+        if bytes.last == 0x2F && !segments.isEmpty { out.append(0x2F) }
+    }
+
+    /// Canonical query: each `key=value` pair percent-decoded then RFC 3986 encoded, sorted by encoded key then
+    /// encoded value; a key without `=` has an empty value; empty pairs (`a&&b`) are dropped; `+` is a literal
+    /// plus (encoded `%2B`), not a space.
+    static func appendCanonicalQuery(_ query: Substring, extra: [(String, String)], into out: inout [UInt8]) {
+        if query.isEmpty && extra.isEmpty { return }
+        var pairs: [([UInt8], [UInt8])] = []
+        for raw in query.utf8.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
+            var key: [UInt8] = []
+            var value: [UInt8] = []
+            if let eq = raw.firstIndex(of: UInt8(ascii: "=")) {
+                encodeDecoded(raw[raw.startIndex..<eq], into: &key)
+                encodeDecoded(raw[raw.index(after: eq)...], into: &value)
+            } else {
+                encodeDecoded(raw[...], into: &key)
+            }
+            pairs.append((key, value))
+        }
+        for (k, v) in extra {
+            var key: [UInt8] = []
+            var value: [UInt8] = []
+            for b in k.utf8 { appendEncoded(b, into: &key) }
+            for b in v.utf8 { appendEncoded(b, into: &value) }
+            pairs.append((key, value))
+        }
+        pairs.sort { a, b in
+            a.0 == b.0 ? a.1.lexicographicallyPrecedes(b.1) : a.0.lexicographicallyPrecedes(b.0)
+        }
+        for (i, p) in pairs.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: "&")) }
+            out.append(contentsOf: p.0)
+            out.append(UInt8(ascii: "="))
+            out.append(contentsOf: p.1)
+        }
+    }
+
+    /// Appends the canonical header block (each `name:value\n`) and returns the signed-header list.
+    ///
+    /// Names are lowercased; values trimmed with inner runs of whitespace collapsed to one space; repeated
+    /// headers joined with `,` in the order they appear; `host` comes from the URL when no header names it.
+    static func appendCanonicalHeaders(_ headers: [(String, String)], url: URLParts,
+                                       into out: inout [UInt8]) -> [UInt8] {
+        var ignored: Range<Int>?
+        return appendCanonicalHeaders(headers, url: url, into: &out, tokenRange: &ignored)
+    }
+
+    /// As above, also reporting where the `x-amz-security-token` value landed in `out` (to mask it for display).
+    static func appendCanonicalHeaders(_ headers: [(String, String)], url: URLParts, into out: inout [UInt8],
+                                       tokenRange: inout Range<Int>?) -> [UInt8] {
+        // Lowercased names and trimmed values go into one scratch buffer, addressed by ranges: two allocations
+        // per request instead of two per header.
+        var buf: [UInt8] = []
+        buf.reserveCapacity(headers.count * 48 + 64)
+        var spans: [(name: Range<Int>, value: Range<Int>, order: Int)] = []
+        spans.reserveCapacity(headers.count + 1)
+        var hasHost = false
+        for (name, value) in headers {
+            let ns = buf.count
+            for b in name.utf8 { buf.append(b >= 65 && b <= 90 ? b + 32 : b) }
+            let nameRange = ns..<buf.count
+            if isUnsignedHeader(buf[nameRange]) { buf.removeLast(nameRange.count); continue }
+            if buf[nameRange].elementsEqual(hostBytes) { hasHost = true }
+            let vs = buf.count
+            trimAll(value.utf8, into: &buf)
+            spans.append((nameRange, vs..<buf.count, spans.count))
+        }
+        if !hasHost {
+            let ns = buf.count
+            buf.append(contentsOf: hostBytes)
+            let vs = buf.count
+            url.appendHostForSigning(into: &buf)
+            spans.append((ns..<vs, vs..<buf.count, spans.count))
+        }
+        // Sort by name, keeping the original order of repeated headers (their values join in that order).
+        buf.withUnsafeBufferPointer { b in
+            spans.sort { x, y in
+                let a = UnsafeBufferPointer(rebasing: b[x.name]), c = UnsafeBufferPointer(rebasing: b[y.name])
+                if a.elementsEqual(c) { return x.order < y.order }
+                return a.lexicographicallyPrecedes(c)
+            }
+        }
+        var signed: [UInt8] = []
+        signed.reserveCapacity(spans.count * 16)
+        var i = 0
+        while i < spans.count {
+            let name = buf[spans[i].name]
+            out.append(contentsOf: name)
+            out.append(UInt8(ascii: ":"))
+            let valueStart = out.count
+            out.append(contentsOf: buf[spans[i].value])
+            var j = i + 1
+            while j < spans.count, buf[spans[j].name].elementsEqual(name) {
+                out.append(UInt8(ascii: ","))
+                out.append(contentsOf: buf[spans[j].value])
+                j += 1
+            }
+            if name.elementsEqual(tokenHeaderBytes) { tokenRange = valueStart..<out.count }
+            out.append(0x0A)
+            if !signed.isEmpty { signed.append(UInt8(ascii: ";")) }
+            signed.append(contentsOf: name)
+            i = j
+        }
+        return signed
+    }
+
+    /// The `;`-separated signed-header names for these headers.
+    static func signedHeaderList(headers: [(String, String)], url: URLParts) -> String {
+        var scratch: [UInt8] = []
+        return String(decoding: appendCanonicalHeaders(headers, url: url, into: &scratch), as: UTF8.self)
+    }
+
+    private static let hostBytes: [UInt8] = Array("host".utf8)
+    private static let tokenHeaderBytes: [UInt8] = Array("x-amz-security-token".utf8)
+    private static let unsignedHeaderBytes: [[UInt8]] = unsignedHeaders.map { Array($0.utf8) }
+
+    private static func isUnsignedHeader(_ lname: ArraySlice<UInt8>) -> Bool {
+        // Short-circuit the common signed names (x-amz-*, content-*, host) before the list scan.
+        let s = lname.startIndex
+        if lname.count > 6 && lname[s] == UInt8(ascii: "x") && lname[s + 1] == UInt8(ascii: "-")
+            && lname[s + 2] == UInt8(ascii: "a") && lname[s + 5] == UInt8(ascii: "-") {
+            return false
+        }
+        for u in unsignedHeaderBytes where u.elementsEqual(lname) { return true }
+        return false
+    }
+
+    private static func isWhitespace(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0D) }
+
+    /// Trims and collapses runs of ASCII whitespace to one space (the SigV4 `Trimall`).
+    static func trimAll(_ value: String.UTF8View, into out: inout [UInt8]) {
+        if let done: Void = value.withContiguousStorageIfAvailable({ buf in trimAll(buf, into: &out) }) {
+            return done
+        }
+        trimAll(Array(value), into: &out)
+    }
+
+    static func trimAll(_ value: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+        // Most values need no trimming at all: copy them in one go.
+        var clean = !value.isEmpty && !isWhitespace(value[0]) && !isWhitespace(value[value.count - 1])
+        if clean {
+            var prevSpace = false
+            for b in value {
+                if b == 0x20 { if prevSpace { clean = false; break }; prevSpace = true } else if isWhitespace(b) {
+                    clean = false
+                    break
+                } else {
+                    prevSpace = false
+                }
+            }
+        }
+        if clean { out.append(contentsOf: value); return }
+        trimAllSlow(value, into: &out)
+    }
+
+    static func trimAll(_ value: [UInt8], into out: inout [UInt8]) {
+        value.withUnsafeBufferPointer { trimAll($0, into: &out) }
+    }
+
+    static func trimAllSlow<C: Collection<UInt8>>(_ value: C, into out: inout [UInt8]) {
+        let start = out.count
+        var pendingSpace = false
+        for b in value {
+            if isWhitespace(b) {
+                pendingSpace = out.count > start
+            } else {
+                if pendingSpace { out.append(0x20); pendingSpace = false }
+                out.append(b)
+            }
+        }
+    }
+
+    @inline(__always)
+    static func isUnreserved(_ b: UInt8) -> Bool {
+        (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || (b >= 0x30 && b <= 0x39) || b == 0x2D || b == 0x2E
+            || b == 0x5F || b == 0x7E
+    }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+    private static let upperHexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
+    /// Two lowercase hex digits per byte value, precomputed.
+    private static let hexTable: [UInt16] = (0..<256).map { i in
+        UInt16(hexDigits[i >> 4]) | (UInt16(hexDigits[i & 15]) << 8)
+    }
+
+    @inline(__always)
+    static func appendEncoded(_ b: UInt8, into out: inout [UInt8]) {
+        if isUnreserved(b) {
+            out.append(b)
+        } else {
+            out.append(UInt8(ascii: "%"))
+            out.append(upperHexDigits[Int(b >> 4)])
+            out.append(upperHexDigits[Int(b & 15)])
+        }
+    }
+
+    /// RFC 3986 encoding of a string (every byte but unreserved characters).
+    public static func uriEncode(_ s: String) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(s.utf8.count)
+        for b in s.utf8 { appendEncoded(b, into: &out) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func hexValue(_ b: UInt8) -> UInt8? {
+        switch b {
+        case 0x30...0x39: b - 0x30
+        case 0x41...0x46: b - 0x41 + 10
+        case 0x61...0x66: b - 0x61 + 10
+        default: nil
+        }
+    }
+
+    /// Percent-decodes (a malformed `%` escape is kept literally) and re-encodes in one pass.
+    static func encodeDecoded(_ raw: Substring.UTF8View.SubSequence, into out: inout [UInt8]) {
+        var i = raw.startIndex
+        while i < raw.endIndex {
+            let b = raw[i]
+            if b == UInt8(ascii: "%") {
+                let j = raw.index(after: i)
+                if j < raw.endIndex, raw.index(after: j) < raw.endIndex, let hi = hexValue(raw[j]),
+                   let lo = hexValue(raw[raw.index(after: j)]) {
+                    appendEncoded(hi << 4 | lo, into: &out)
+                    i = raw.index(j, offsetBy: 2)
+                    continue
+                }
+            }
+            appendEncoded(b, into: &out)
+            i = raw.index(after: i)
+        }
+    }
+
+    static func hex(_ raw: UnsafeRawBufferPointer) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: raw.count * 2) { buf, n in
+            hexTable.withUnsafeBufferPointer { table in
+                var o = 0
+                for b in raw {
+                    let pair = table[Int(b)]
+                    buf[o] = UInt8(truncatingIfNeeded: pair)
+                    buf[o + 1] = UInt8(truncatingIfNeeded: pair >> 8)
+                    o += 2
+                }
+            }
+            n = raw.count * 2
+        }
+    }
+
+    /// Appends the lowercase hex SHA-256 of `bytes`.
+    static func appendHexSHA256(_ bytes: [UInt8], into out: inout [UInt8]) {
+        var hasher = SHA256()
+        bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        hasher.finalize().withUnsafeBytes { raw in
+            hexTable.withUnsafeBufferPointer { table in
+                for b in raw {
+                    let pair = table[Int(b)]
+                    out.append(UInt8(truncatingIfNeeded: pair))
+                    out.append(UInt8(truncatingIfNeeded: pair >> 8))
+                }
+            }
+        }
+    }
+
+    /// Lowercase hex SHA-256 of `bytes`.
+    public static func hexSHA256(_ bytes: [UInt8]) -> [UInt8] {
+        if bytes.isEmpty { return emptySHA256 }
+        var hasher = SHA256()
+        bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        return hasher.finalize().withUnsafeBytes { hex($0) }
+    }
+
+    private static let emptySHA256: [UInt8] = Array("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855".utf8)
+}
+
+/// Case-insensitive ASCII comparison against a lowercase literal, without allocating.
+@inline(__always)
+func asciiEqualsLower(_ s: String, _ lower: StaticString) -> Bool {
+    let a = s.utf8
+    guard a.count == lower.utf8CodeUnitCount else { return false }
+    let p = lower.utf8Start
+    var i = 0
+    for b in a {
+        let l = b >= 65 && b <= 90 ? b + 32 : b
+        if l != p[i] { return false }
+        i += 1
+    }
+    return true
+}
+
+/// The parts of a URL the signer needs, as slices of the original string, found on UTF-8 bytes (character
+/// indexing is far too slow for a signing hot path).
+struct URLParts {
+    /// `https://host:port` (everything before the path).
+    var prefix: Substring
+    var path: Substring
+    var query: Substring
+    private var scheme: Substring
+    private var authority: Substring
+
+    init(_ url: String) {
+        // Offsets found on the contiguous UTF-8 bytes, then turned into string indices once.
+        var o = (schemeEnd: 0, rest: 0, authorityEnd: 0, question: -1, end: 0)
+        let found: Void? = url.utf8.withContiguousStorageIfAvailable { u in
+            o = URLParts.offsets(u)
+        }
+        if found == nil { o = URLParts.offsets(UnsafeBufferPointer(start: nil, count: 0), fallback: Array(url.utf8)) }
+        let v = url.utf8
+        func at(_ k: Int) -> String.Index { v.index(v.startIndex, offsetBy: k) }
+        scheme = url[at(0)..<at(o.schemeEnd)]
+        authority = url[at(o.rest)..<at(o.authorityEnd)]
+        prefix = url[at(0)..<at(o.authorityEnd)]
+        if o.question >= 0 {
+            path = url[at(o.authorityEnd)..<at(o.question)]
+            query = url[at(o.question + 1)..<at(o.end)]
+        } else {
+            path = url[at(o.authorityEnd)..<at(o.end)]
+            query = url[at(o.end)..<at(o.end)]
+        }
+    }
+
+    private static func offsets(_ buffer: UnsafeBufferPointer<UInt8>, fallback: [UInt8]? = nil)
+        -> (schemeEnd: Int, rest: Int, authorityEnd: Int, question: Int, end: Int) {
+        if let fallback { return fallback.withUnsafeBufferPointer { offsets($0) } }
+        let u = buffer
+        let n = u.count
+        var schemeEnd = 0
+        var rest = 0
+        var i = 0
+        while i < n {
+            let b = u[i]
+            if b == UInt8(ascii: ":") {
+                if i + 2 < n, u[i + 1] == UInt8(ascii: "/"), u[i + 2] == UInt8(ascii: "/") { schemeEnd = i; rest = i + 3 }
+                break
+            }
+            if b == UInt8(ascii: "/") || b == UInt8(ascii: "?") || b == UInt8(ascii: "#") { break }
+            i += 1
+        }
+        var authorityEnd = rest
+        while authorityEnd < n {
+            let b = u[authorityEnd]
+            if b == UInt8(ascii: "/") || b == UInt8(ascii: "?") || b == UInt8(ascii: "#") { break }
+            authorityEnd += 1
+        }
+        var end = authorityEnd
+        var question = -1
+        while end < n {
+            let b = u[end]
+            if b == UInt8(ascii: "#") { break }
+            if b == UInt8(ascii: "?") && question < 0 { question = end }
+            end += 1
+        }
+        return (schemeEnd, rest, authorityEnd, question, end)
+    }
+
+    func appendHostForSigning(into out: inout [UInt8]) {
+        let https = scheme.utf8.count == 5 && scheme.utf8.elementsEqual("https".utf8, by: { ($0 | 0x20) == $1 })
+        let http = scheme.utf8.count == 4 && scheme.utf8.elementsEqual("http".utf8, by: { ($0 | 0x20) == $1 })
+        let done: Void? = authority.utf8.withContiguousStorageIfAvailable { a in
+            var start = 0
+            var end = a.count
+            for k in 0..<a.count where a[k] == UInt8(ascii: "@") { start = k + 1 }
+            let n = end - start
+            if https, n > 4, a[end - 4] == UInt8(ascii: ":"), a[end - 3] == UInt8(ascii: "4"),
+               a[end - 2] == UInt8(ascii: "4"), a[end - 1] == UInt8(ascii: "3") { end -= 4 }
+            if http, n > 3, a[end - 3] == UInt8(ascii: ":"), a[end - 2] == UInt8(ascii: "8"),
+               a[end - 1] == UInt8(ascii: "0") { end -= 3 }
+            for k in start..<end { let b = a[k]; out.append(b >= 65 && b <= 90 ? b + 32 : b) }
+        }
+        if done == nil { out.append(contentsOf: hostForSigning.utf8) }
+    }
+
+    var hostForSigning: String {
+        var bytes = Array(authority.utf8)
+        if let at = bytes.lastIndex(of: UInt8(ascii: "@")) { bytes.removeFirst(at + 1) }
+        for k in bytes.indices where bytes[k] >= 65 && bytes[k] <= 90 { bytes[k] += 32 }
+        let s = scheme.lowercased()
+        if s == "https", bytes.count > 4, bytes.suffix(4).elementsEqual(":443".utf8) { bytes.removeLast(4) }
+        if s == "http", bytes.count > 3, bytes.suffix(3).elementsEqual(":80".utf8) { bytes.removeLast(3) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+/// Signing keys by date/region/service/secret. A reference held by the signer value so copies share it.
+final class SigningKeyCache: @unchecked Sendable {
+    private var lock = pthread_mutex_t()
+    private var entry: (date: [UInt8], region: String, service: String, secret: String, key: SymmetricKey,
+                        scope: [UInt8], inner: SHA256, outer: SHA256)?
+    init() { pthread_mutex_init(&lock, nil) }
+    deinit { pthread_mutex_destroy(&lock) }
+
+    func lookup(date: ArraySlice<UInt8>, region: String, service: String, secret: String) -> SymmetricKey? {
+        pthread_mutex_lock(&lock)
+        defer { pthread_mutex_unlock(&lock) }
+        guard let e = entry, e.date.elementsEqual(date), e.region == region, e.service == service, e.secret == secret
+        else { return nil }
+        return e.key
+    }
+
+    /// SHA-256 states fed with the key XOR ipad / opad.
+    func pads(date: ArraySlice<UInt8>, region: String, service: String, secret: String) -> (inner: SHA256, outer: SHA256)? {
+        pthread_mutex_lock(&lock)
+        defer { pthread_mutex_unlock(&lock) }
+        guard let e = entry, e.date.elementsEqual(date), e.region == region, e.service == service, e.secret == secret
+        else { return nil }
+        return (e.inner, e.outer)
+    }
+
+    /// The credential scope bytes of the last date/region/service seen.
+    func scope(date: ArraySlice<UInt8>, region: String, service: String) -> [UInt8]? {
+        pthread_mutex_lock(&lock)
+        defer { pthread_mutex_unlock(&lock) }
+        guard let e = entry, e.date.elementsEqual(date), e.region == region, e.service == service else { return nil }
+        return e.scope
+    }
+
+
+    func store(date: ArraySlice<UInt8>, region: String, service: String, secret: String, key: SymmetricKey) {
+        pthread_mutex_lock(&lock)
+        var scope = Array(date)
+        scope.append(UInt8(ascii: "/"))
+        scope.append(contentsOf: region.utf8)
+        scope.append(UInt8(ascii: "/"))
+        scope.append(contentsOf: service.utf8)
+        scope.append(contentsOf: "/aws4_request".utf8)
+        // The signing key is 32 bytes, shorter than SHA-256's 64-byte block, so it is zero-padded (RFC 2104).
+        var block = [UInt8](repeating: 0, count: 64)
+        key.withUnsafeBytes { for (i, b) in $0.enumerated() { block[i] = b } }
+        var inner = SHA256()
+        block.map { $0 ^ 0x36 }.withUnsafeBytes { inner.update(bufferPointer: $0) }
+        var outer = SHA256()
+        block.map { $0 ^ 0x5C }.withUnsafeBytes { outer.update(bufferPointer: $0) }
+        entry = (Array(date), region, service, secret, key, scope, inner, outer)
+        pthread_mutex_unlock(&lock)
+    }
+}

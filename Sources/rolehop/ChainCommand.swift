@@ -1,0 +1,66 @@
+import ArgumentParser
+import Glibc
+import RoleHopCore
+
+/// `rolehop chain`: the resolved profile chain with where every value came from.
+struct ChainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "chain",
+        abstract: "Show the credential chain the AWS SDKs would use, with the source of every setting.",
+        discussion: """
+            Exit status: 0 when the chain resolves, 1 when it resolves with failures (for example a \
+            duration above the role-chaining limit), 2 when it cannot be resolved (unusable config, \
+            missing profile, cycle). Nothing is fetched and credential_process is never run.
+            """)
+
+    @Option(name: .long, help: "Profile to resolve (default: AWS_PROFILE, AWS_DEFAULT_PROFILE, default).")
+    var profile: String?
+
+    @Option(name: .long, help: "Config file (default: AWS_CONFIG_FILE, ~/.aws/config).")
+    var configFile: String?
+
+    @Option(name: .long, help: "Credentials file (default: AWS_SHARED_CREDENTIALS_FILE, ~/.aws/credentials).")
+    var credentialsFile: String?
+
+    @Option(name: .long, help: "Read every file below this directory (e.g. /proc/PID/root).")
+    var root: String?
+
+    @Flag(name: .long, help: "Resolve every profile of the files.")
+    var allProfiles = false
+
+    @Option(name: .long, help: "Output format: text or json.")
+    var output: OutputFormat = .text
+
+    func run() throws {
+        let env = processEnvironment()
+        let fs = LocalFileSystem(root: root ?? "")
+        let config = ConfigLoader.load(fileSystem: fs, environment: env, configFileFlag: configFile,
+                                       credentialsFileFlag: credentialsFile)
+        let chains: [ResolvedChain]
+        if allProfiles {
+            chains = ChainResolver.resolveAll(config: config, environment: env)
+        } else {
+            chains = [ChainResolver.resolve(config: config, environment: env,
+                                            selection: ChainResolver.Selection(flag: profile))]
+        }
+        switch output {
+        case .json:
+            let docs = chains.map { ChainReport.json($0, files: config.files) }
+            print((allProfiles ? JSONValue.array(docs) : docs[0]).serialized(pretty: true))
+        case .text:
+            print(chains.map { ChainReport.text($0, files: config.files, width: 80) }.joined(separator: "\n"), terminator: "")
+        }
+        var code: Int32 = 0
+        for c in chains {
+            if let b = c.blocker {
+                var message = b.title
+                if let e = config.fatalError, b.id == "chain.config-unusable" { message = e.description }
+                if !allProfiles || code < 2 { printError("rolehop: \(message)") }
+                code = 2
+            } else if code == 0, c.findings.contains(where: { $0.severity == .fail }) {
+                code = 1
+            }
+        }
+        if code != 0 { throw ExitCode(code) }
+    }
+}

@@ -1,0 +1,22 @@
+#!/bin/sh
+# Measures ConfigBenchmark.run (parse + merge + resolve of every profile, no process start, no rendering)
+# in an optimized build without touching Package.swift: compiles a throwaway main.swift together with the
+# core sources it needs (Support, Config, Chain) with -O -wmo, as a release build would.
+# Usage: bench/config_bench_core.sh [N]
+set -eu
+N=${1:-10000}
+OUT=bench/out
+mkdir -p "$OUT/core"
+cat > "$OUT/core/main.swift" <<SWIFT
+var best = 1e9
+var profiles = 0
+for _ in 0..<9 {
+    let r = ConfigBenchmark.run(profileCount: $N)
+    if r.seconds < best { best = r.seconds }
+    profiles = r.profiles
+}
+print("ConfigBenchmark.run(profileCount: $N): \(profiles) profiles, best of 9: \(best * 1000) ms")
+SWIFT
+swiftc -O -wmo -module-name ConfigBench -o "$OUT/core/bench" "$OUT/core/main.swift" \
+  Sources/RoleHopCore/Support/*.swift Sources/RoleHopCore/Config/*.swift Sources/RoleHopCore/Chain/*.swift
+"$OUT/core/bench"
