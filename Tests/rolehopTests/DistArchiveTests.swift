@@ -84,25 +84,56 @@ struct DistArchiveTests {
         #expect(!r.stdout.contains("CANARY"))
     }
 
-    /// tmux on the host, the program inside the root: the bundled terminfo must be found (TERMINFO_DIRS).
-    /// Until the TUI lands this runs the default command; the check is that nothing complains about the terminal.
-    @Test func underTmuxInTheRoot() async throws {
-        try #require(LocalFileSystem().exists(Self.archive), "run scripts/dist.sh first")
-        let root = try await makeRoot()
-        defer { cleanUpInBackground { root.remove() } }
-        let session = "rolehop-dist-\(getpid())"
-        let cmd = "unshare -m --propagation private /bin/sh -c 'mount -t proc proc \"$0/proc\" && exec /usr/sbin/chroot \"$0\" /rolehop/bin/rolehop --help' \(root.path); sleep 30"
-        let start = try await ProcessRunner.runAsync(["/usr/bin/tmux", "new-session", "-d", "-s", session, "-x", "100", "-y", "30",
-                                                      "env", "-i", "TERM=tmux-256color", "PATH=/usr/bin:/bin:/usr/sbin", "/bin/sh", "-c", cmd])
+    /// Runs `rolehop tui --snapshot` inside the root under a private tmux server on the host and returns the
+    /// screen once it shows the snapshot's first finding (or the last screen after a deadline).
+    func tuiInRoot(_ root: TemporaryDirectory, terminfoDirs: String?) async throws -> (shown: Bool, screen: String) {
+        let socket = "rolehop-dist-\(UInt32.random(in: 0...UInt32.max))"
+        let tmux = ["/usr/bin/tmux", "-L", socket, "-f", "/dev/null"]
+        var env = "env -i TERM=tmux-256color PATH=/usr/bin:/bin:/usr/sbin"
+        if let terminfoDirs { env += " TERMINFO_DIRS=\(terminfoDirs)" }
+        let inside = "mount -t proc proc \"$0/proc\" && exec /usr/sbin/chroot \"$0\" /rolehop/bin/rolehop tui --snapshot /snap.json"
+        let cmd = "\(env) unshare -m --propagation private /bin/sh -c '\(inside)' \(root.path); sleep 30"
+        let start = try await ProcessRunner.runAsync(tmux + ["new-session", "-d", "-x", "80", "-y", "24", cmd])
         try #require(start.exitCode == 0, "\(start.stderr)")
-        defer { cleanUpInBackground { _ = try? ProcessRunner.run(["/usr/bin/tmux", "kill-session", "-t", session]) } }
+        defer { cleanUpInBackground { _ = try? ProcessRunner.run(tmux + ["kill-server"]) } }
         var pane = ""
-        for _ in 0..<50 {
-            pane = (try await ProcessRunner.runAsync(["/usr/bin/tmux", "capture-pane", "-p", "-t", session])).stdout
-            if pane.contains("USAGE") || pane.contains("Error") { break }
-            try await Task.sleep(for: .milliseconds(200))
+        let deadline = monotonicNow() + 15
+        while monotonicNow() < deadline {
+            pane = (try await ProcessRunner.runAsync(tmux + ["capture-pane", "-p"])).stdout
+            if pane.contains("Hop 1 failed: AccessDenied") || pane.contains("rolehop:") { break }
+            try await Task.sleep(for: .milliseconds(100))
         }
-        #expect(pane.contains("USAGE"), "\(pane)")
-        #expect(!pane.contains("Error opening terminal") && !pane.contains("unknown terminal"))
+        _ = try await ProcessRunner.runAsync(tmux + ["send-keys", "q"])
+        return (pane.contains("Hop 1 failed: AccessDenied"), pane)
+    }
+
+    func rootWithSnapshot() async throws -> TemporaryDirectory {
+        let root = try await makeRoot()
+        root.write("snap.json", readTextFile(RepoPaths.testData("tui/fixtures/trust-sub-mismatch.json")) ?? "")
+        return root
+    }
+
+    /// tmux on the host, the TUI inside the root, which has no terminfo of its own: the bundled entries must do.
+    @Test func tuiUnderTmuxWithTheBundledTerminfo() async throws {
+        try #require(LocalFileSystem().exists(Self.archive), "run scripts/dist.sh first")
+        let root = try await rootWithSnapshot()
+        defer { cleanUpInBackground { root.remove() } }
+        #expect(!LocalFileSystem(root: root.path).exists("/usr/share/terminfo") && !LocalFileSystem(root: root.path).exists("/lib/terminfo"))
+        let (shown, screen) = try await tuiInRoot(root, terminfoDirs: "/rolehop/share/terminfo")
+        #expect(shown, "\(screen)")
+    }
+
+    /// The same without TERMINFO_DIRS: the binary must point ncurses at its bundled terminfo by itself
+    /// (`applyPortableLayout()` at start-up). Until main calls it (the integrator wires it), the TUI says
+    /// "cannot drive terminal type tmux-256color"; when it does, this known issue disappears and the test
+    /// asks for `withKnownIssue` to be removed.
+    @Test func tuiUnderTmuxFindsTheBundledTerminfoByItself() async throws {
+        try #require(LocalFileSystem().exists(Self.archive), "run scripts/dist.sh first")
+        let root = try await rootWithSnapshot()
+        defer { cleanUpInBackground { root.remove() } }
+        let (shown, screen) = try await tuiInRoot(root, terminfoDirs: nil)
+        withKnownIssue("main does not call applyPortableLayout() yet") {
+            #expect(shown, "\(screen)")
+        }
     }
 }
