@@ -1,5 +1,6 @@
 # Thin wrappers over scripts/ (the README's commands call the scripts directly, so make is optional).
-.PHONY: test deps build release demo
+.PHONY: test deps build release demo dist
+SCENARIO ?= reference-chained
 test:
 	bash scripts/test.sh
 deps:
@@ -8,6 +9,7 @@ build:
 	swift build
 release:
 	swift build -c release --product rolehop
-SCENARIO ?= reference-chained
 demo:
 	SCENARIO=$(SCENARIO) bash scripts/demo.sh
+dist:
+	bash scripts/dist.sh

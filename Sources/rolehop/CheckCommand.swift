@@ -22,7 +22,7 @@ struct CheckCommand: AsyncParsableCommand {
             try printBundleReport(path)
             return
         }
-        let env = processEnvironment()
+        let env = try diagnosis.environment()
         let session = diagnosis.makeSession(environment: env, now: Date(), live: !offline)
         if let why = session.analysis.unusable { printError("rolehop: \(why)") }
         if !offline && session.analysis.unusable == nil { await session.runAll() }
@@ -69,7 +69,7 @@ struct BundleCommand: AsyncParsableCommand {
 
     func run() async throws {
         let now = Date()
-        let env = processEnvironment()
+        let env = try diagnosis.environment()
         let session = diagnosis.makeSession(environment: env, now: now, live: !offline)
         if !offline && session.analysis.unusable == nil { await session.runAll() }
         let path = outputPath ?? "/tmp/rolehop-bundle-\(UTCTime.amzDate(now)).tar.gz"

@@ -19,12 +19,20 @@ struct DiagnosisOptions: ParsableArguments {
     var policyDir: String?
     @Option(help: "The issuer's key set (JWKS) to verify the token's signature offline.")
     var jwks: String?
-    @Option(help: "Read the diagnosed files below this folder (e.g. /proc/1/root from a debug container).")
-    var root: String?
+    @OptionGroup var target: TargetOptions
     @Option(help: "Seconds allowed for each STS exchange.")
     var timeout: Double = 10
     @Option(name: .customLong("connect-timeout"), help: "Seconds allowed to connect.")
     var connectTimeout: Double = 5
+
+    /// The diagnosed environment (`--env-from-pid`, else this process's); exits 2 when it cannot be read.
+    func environment() throws -> Environment {
+        do {
+            return try target.environment()
+        } catch {
+            throw failWithInputError(error)
+        }
+    }
 
     /// The analysis and a session ready to run hops.
     func makeSession(environment env: Environment, now: Date, live: Bool) -> ChainSession {
@@ -32,12 +40,13 @@ struct DiagnosisOptions: ParsableArguments {
         let n = getgroups(Int32(groups.count), &groups)
         var gids = [UInt32(getegid())]
         if n > 0 { gids += groups[0..<Int(n)].map { UInt32($0) } }
-        let input = DiagnosisInput(fileSystem: LocalFileSystem(root: root ?? ""), hostFileSystem: LocalFileSystem(),
+        let input = DiagnosisInput(fileSystem: target.fileSystem(), hostFileSystem: LocalFileSystem(),
                                    environment: env, profile: profile, configFile: configFile,
                                    credentialsFile: credentialsFile, policyDirectory: policyDir, jwksPath: jwks,
                                    now: now, uid: UInt32(geteuid()), gids: gids)
         let analysis = Analyzer.analyze(input)
-        return ChainSession(analysis: analysis, transport: CurlTransport(configuration: .init(environment: env)),
+        let transport = CurlTransport(configuration: .init(environment: target.transportEnvironment(env)))
+        return ChainSession(analysis: analysis, transport: transport,
                             now: { Date() }, mode: live ? .live : .offline, timeout: timeout,
                             connectTimeout: connectTimeout,
                             exporter: { session, path in await writeBundle(session: session, to: path, force: false) })

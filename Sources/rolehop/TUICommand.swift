@@ -29,7 +29,7 @@ struct TUICommand: ParsableCommand {
             return
         }
         guard let path = snapshot else {
-            let session = diagnosis.makeSession(environment: processEnvironment(), now: Date(), live: !offline)
+            let session = diagnosis.makeSession(environment: try diagnosis.environment(), now: Date(), live: !offline)
             let code = runExplorer(session: session, color: color)
             if code != 0 { throw ExitCode(code) }
             return
@@ -73,7 +73,7 @@ struct DefaultCommand: AsyncParsableCommand {
     @Option(help: "auto, always or never.") var color: ColorMode = .auto
 
     func run() async throws {
-        let env = processEnvironment()
+        let env = try diagnosis.environment()
         let session = diagnosis.makeSession(environment: env, now: Date(), live: !offline)
         if isatty(0) == 1 && isatty(1) == 1 && env["TERM"] != "dumb" {
             // ncurses wants the main thread: hop over to it and block there until the explorer exits.
