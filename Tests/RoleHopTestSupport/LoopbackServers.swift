@@ -31,8 +31,15 @@ public final class LoopbackServer: @unchecked Sendable {
     /// `http://127.0.0.1:PORT`
     public var endpoint: String { "http://127.0.0.1:\(port)" }
 
-    public func stop() { child.terminate() }
-    deinit { child.terminate() }
+    /// Stops the server without blocking the caller (a test's `defer` runs on Swift's small cooperative pool).
+    public func stop() {
+        let c = child
+        cleanUpInBackground { c.terminate() }
+    }
+    deinit {
+        let c = child
+        cleanUpInBackground { c.terminate() }
+    }
 }
 
 /// moto's server seeded with a scenario (default: the reference scenario of DESIGN.md).
@@ -209,5 +216,23 @@ public struct TestCertificate: Sendable {
         ], timeout: 60)
         guard r.exitCode == 0 else { throw ProcessError(description: "openssl failed: \(r.stderr)") }
         return TestCertificate(certPath: cert, keyPath: key, directory: dir)
+    }
+}
+
+/// Runs blocking clean-up (killing a child, removing a folder) on a thread of its own and returns at once, so
+/// a test's `defer` never holds one of the cooperative pool's threads.
+public func cleanUpInBackground(_ work: @escaping @Sendable () -> Void) {
+    let box = Unmanaged.passRetained(ThreadWork(work))
+    var thread = pthread_t()
+    let rc = pthread_create(&thread, nil, { arg in
+        guard let arg else { return nil }
+        Unmanaged<ThreadWork>.fromOpaque(arg).takeRetainedValue().body()
+        return nil
+    }, box.toOpaque())
+    if rc == 0 {
+        pthread_detach(thread)
+    } else {
+        box.release()
+        work()
     }
 }

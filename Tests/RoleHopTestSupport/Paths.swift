@@ -84,8 +84,10 @@ public struct TemporaryDirectory: Sendable {
         return full
     }
 
+    /// Removes the folder in the background (see `cleanUpInBackground`).
     public func remove() {
-        _ = try? ProcessRunner.run(["/bin/rm", "-rf", path], timeout: 30)
+        let p = path
+        cleanUpInBackground { _ = try? ProcessRunner.run(["/bin/rm", "-rf", p], timeout: 30) }
     }
 }
 

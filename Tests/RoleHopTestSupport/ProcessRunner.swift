@@ -181,11 +181,27 @@ public enum ProcessRunner {
         let cEnv = envStrings.map { strdup($0) } + [nil]
         defer { cEnv.forEach { free($0) } }
 
+        // Children start with no blocked signals and default handlers: the threads of Swift's pool (and threads
+        // started from them) block every signal, and a child would inherit that mask, so a TUI under test would
+        // never see SIGWINCH, SIGINT or SIGTERM.
+        var attr = posix_spawnattr_t()
+        posix_spawnattr_init(&attr)
+        defer { posix_spawnattr_destroy(&attr) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        var defaults = sigset_t()
+        sigfillset(&defaults)
+        sigdelset(&defaults, SIGKILL)
+        sigdelset(&defaults, SIGSTOP)
+        posix_spawnattr_setsigmask(&attr, &empty)
+        posix_spawnattr_setsigdefault(&attr, &defaults)
+        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
         var pid: pid_t = 0
         let path = args[0]
         let rc = path.contains("/")
-            ? posix_spawn(&pid, path, &actions, nil, cArgs, cEnv)
-            : posix_spawnp(&pid, path, &actions, nil, cArgs, cEnv)
+            ? posix_spawn(&pid, path, &actions, &attr, cArgs, cEnv)
+            : posix_spawnp(&pid, path, &actions, &attr, cArgs, cEnv)
         close(inPipe[0]); close(outPipe[1]); close(errPipe[1])
         guard rc == 0 else {
             close(inPipe[1]); close(outPipe[0]); close(errPipe[0])

@@ -178,8 +178,3 @@ struct PodProbesLiveTests {
     }
 }
 
-/// Runs blocking clean-up (stopping a server waits for its process; removing a directory runs rm) on a thread
-/// of its own, so a test's `defer` never holds one of the cooperative pool's few threads.
-func cleanUpInBackground(_ work: @escaping @Sendable () -> Void) {
-    Task.detached { _ = try? await offThePool { work() } }
-}
