@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
 # Renders the real binary's explorer screens under tmux to PNGs in screenshots/:
 #   capture-pane -e -p (text + SGR) -> scripts/ansi2png.py (Pillow, DejaVu fonts) -> PNG.
-# Needs: swift build (or ROLEHOP_BINARY), tmux, .venv with pillow (.venv/bin/pip install pillow).
+# Live shots run the reference scenario and broken ones against their loopback peers (scripts/scenario.py), the
+# running-hop shot replays a saved snapshot slowly so the spinner can be caught.
+# Needs: swift build (or ROLEHOP_BINARY), tmux, .venv with moto (scripts/deps.sh) and pillow (installed here).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+bash "$root/scripts/deps.sh"
+"$root/.venv/bin/python" -c 'import PIL' 2>/dev/null || "$root/.venv/bin/pip" install -q pillow==11.0.0
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf ] || { apt-get update -qq && apt-get install -y -qq fonts-dejavu-core >/dev/null; }
 bin=${ROLEHOP_BINARY:-$root/.build/debug/rolehop}
 py=${ROLEHOP_PYTHON:-$root/.venv/bin/python}
 fixtures=$root/Tests/Data/tui/fixtures
@@ -43,10 +48,43 @@ shot() {
     echo "screenshots/$name.png"
 }
 
-shot chain-overview reference "Hop 1: AssumeRoleWithWebIdentity" j
-shot token reference "Signature" 3
-shot trust-failing trust-sub-mismatch "Decision: implicit deny" 4
-shot http-waterfall reference "Request" j 6
-shot findings trust-sub-mismatch "FAIL sts.access-denied" 7
+# live_shot NAME SCENARIO WAIT_TEXT KEYS...: the explorer live on SCENARIO against its peer; presses `a` (run
+# all), waits for the chain to settle, then KEYS, waits for WAIT_TEXT, captures.
+live_shot() {
+    local name=$1 scenario=$2 text=$3
+    shift 3
+    mkfifo "$tmp/peer.in"
+    "$py" "$root/scripts/scenario.py" serve "$scenario" <"$tmp/peer.in" >"$tmp/peer.out" &
+    local peer=$!
+    exec 8>"$tmp/peer.in"
+    until grep -q '^READY' "$tmp/peer.out" 2>/dev/null; do sleep 0.1; done
+    local endpoint
+    endpoint=$(sed -n 's/^READY .*"endpoint": "\([^"]*\)".*/\1/p' "$tmp/peer.out")
+    "$py" "$root/scripts/scenario.py" prepare "$scenario" --out "$tmp/pod" --endpoint "$endpoint" >"$tmp/layout.json"
+    local envs args
+    envs=$("$py" -c 'import json,shlex,sys; print(" ".join(shlex.quote(f"{k}={v}") for k,v in json.load(open(sys.argv[1]))["env"].items()))' "$tmp/layout.json")
+    args=$("$py" -c 'import json,shlex,sys; print(" ".join(shlex.quote(a) for a in json.load(open(sys.argv[1]))["args"]))' "$tmp/layout.json")
+    tmux -L "$sock" -f /dev/null new-session -d -x "$cols" -y "$rows" \
+        "env -i PATH=/usr/bin:/bin LANG=C.UTF-8 TERM=xterm-256color $envs $bin tui --color always --timeout 3 --connect-timeout 1 $args"
+    wait_for "rolehop"
+    tmux -L "$sock" send-keys a
+    wait_for "final identity"
+    sleep 1.5
+    for k in "$@"; do tmux -L "$sock" send-keys "$k"; done
+    wait_for "$text"
+    tmux -L "$sock" capture-pane -e -p -N >"$tmp/$name.ans"
+    tmux -L "$sock" kill-server
+    exec 8>&-
+    wait "$peer" 2>/dev/null || true
+    rm -rf "$tmp/peer.in" "$tmp/peer.out" "$tmp/pod"
+    "$py" "$root/scripts/ansi2png.py" "$tmp/$name.ans" "$out/$name.png" "$cols" "$rows"
+    echo "screenshots/$name.png"
+}
+
+live_shot chain-overview reference-chained "Final identity: GetCallerIdentity" G
+live_shot token reference-chained "Kubernetes" g 3
+live_shot trust-failing sub-namespace-typo "Trust policy of account-b-role" 4
+live_shot http-waterfall reference-chained "Attempt 1" g j 6
+live_shot findings sub-namespace-typo "why" 7
+live_shot root-cause-private-cluster private-cluster-unreachable "Findings" 1
 EXTRA="--replay-delay 60" shot running-hop reference "running the next hop" n
-shot root-cause-private-cluster private-cluster "Hop 1 failed: the STS endpoint does not answer"
