@@ -230,5 +230,7 @@ struct TUICommandTests {
         let doc = try #require(readTextFile(RepoPaths.root + "/docs/tui.md"))
         #expect(r.stdout.contains("| `n`, `Enter` | Run the next hop live |"))
         #expect(doc.contains("<!-- keys:begin -->\n" + r.stdout + "<!-- keys:end -->"))
+        let readme = try #require(readTextFile(RepoPaths.root + "/README.md"))
+        #expect(readme.contains("<!-- keys:begin -->\n" + r.stdout + "<!-- keys:end -->"), "README's key list is stale")
     }
 }
