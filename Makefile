@@ -1,5 +1,5 @@
 # Thin wrappers over scripts/ (the README's commands call the scripts directly, so make is optional).
-.PHONY: test deps build release demo
+.PHONY: test deps build release demo bench
 test:
 	bash scripts/test.sh
 deps:
@@ -10,3 +10,5 @@ release:
 	swift build -c release --product rolehop
 demo:
 	bash scripts/demo.sh
+bench:
+	bash scripts/bench.sh
