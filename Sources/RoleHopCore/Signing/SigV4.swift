@@ -180,25 +180,29 @@ public struct SigV4Signer: Sendable {
         let capacity = parts.0.utf8CodeUnitCount + accessKeyId.utf8.count + 1 + scope.count
             + parts.1.utf8CodeUnitCount + signedHeaders.count + parts.2.utf8CodeUnitCount + signature.count
         return String(unsafeUninitializedCapacity: capacity) { out in
-            var n = 0
-            func put(_ p: UnsafeBufferPointer<UInt8>) {
-                if let base = p.baseAddress, p.count > 0 {
-                    (out.baseAddress.unsafelyUnwrapped + n).update(from: base, count: p.count)
-                }
-                n += p.count
-            }
-            func put(_ s: StaticString) { put(UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount)) }
-            put(parts.0)
+            // A moving pointer, no captured counter: a nested function mutating a captured `var` costs a
+            // dynamic exclusivity check per call.
+            let base = out.baseAddress.unsafelyUnwrapped
+            var p = base
+            p = put(parts.0.utf8Start, parts.0.utf8CodeUnitCount, at: p)
             var id = accessKeyId
-            id.withUTF8 { put($0) }
-            out[n] = UInt8(ascii: "/"); n += 1
-            scope.withUnsafeBufferPointer { put($0) }
-            put(parts.1)
-            signedHeaders.withUnsafeBufferPointer { put($0) }
-            put(parts.2)
-            signature.withUnsafeBufferPointer { put($0) }
-            return n
+            p = id.withUTF8 { put($0.baseAddress, $0.count, at: p) }
+            p.pointee = UInt8(ascii: "/")
+            p += 1
+            p = scope.withUnsafeBufferPointer { put($0.baseAddress, $0.count, at: p) }
+            p = put(parts.1.utf8Start, parts.1.utf8CodeUnitCount, at: p)
+            p = signedHeaders.withUnsafeBufferPointer { put($0.baseAddress, $0.count, at: p) }
+            p = put(parts.2.utf8Start, parts.2.utf8CodeUnitCount, at: p)
+            p = signature.withUnsafeBufferPointer { put($0.baseAddress, $0.count, at: p) }
+            return p - base
         }
+    }
+
+    @inline(__always)
+    private static func put(_ src: UnsafePointer<UInt8>?, _ count: Int, at p: UnsafeMutablePointer<UInt8>)
+        -> UnsafeMutablePointer<UInt8> {
+        if let src, count > 0 { p.update(from: src, count: count) }
+        return p + count
     }
 
     /// Presigns `request`: the signature goes into the query with `X-Amz-Expires` seconds of validity
@@ -590,7 +594,8 @@ public struct SigV4Signer: Sendable {
 
     static func trimAll(_ value: UnsafeBufferPointer<UInt8>, into buf: UnsafeMutablePointer<UInt8>, at: Int) -> Int {
         // Most values need no trimming: one copy.
-        if let base = value.baseAddress, !isWhitespace(value[0]), !isWhitespace(value[value.count - 1]) {
+        if value.count > 0, let base = value.baseAddress, !isWhitespace(value[0]),
+           !isWhitespace(value[value.count - 1]) {
             var clean = true
             var prevSpace = false
             for b in value {
