@@ -125,6 +125,7 @@ public enum ChainResolver {
 
         // Every source present, in precedence order.
         var candidates: [CredentialCandidate] = []
+        candidates.reserveCapacity(5)
         let envKeyId = v.accessKeyId
         let envSecret = v.secretAccessKey
         let envKeysPresent = envKeyId != nil || envSecret != nil
@@ -174,7 +175,8 @@ public enum ChainResolver {
         }
         candidates[winnerIndex].status = .winner
         let winner = candidates[winnerIndex]
-        let shadowedNames = candidates[(winnerIndex + 1)...].filter { $0.status == .shadowed }
+        // A lazy view: most resolutions never look at it.
+        let shadowedNames = candidates[(winnerIndex + 1)...].lazy.filter { $0.status == .shadowed }
         if winner.kind == .environmentKeys,
            let wi = shadowedNames.first(where: { $0.kind == .webIdentityEnvironment || $0.kind == .profile }) {
             findings.append(Finding(
@@ -271,6 +273,7 @@ public enum ChainResolver {
     static func walk(config: SharedConfig, view v: EnvView, top: String) -> ResolvedChain {
         var chain = ResolvedChain()
         var hopsTopFirst: [RoleHop] = []
+        hopsTopFirst.reserveCapacity(4)
         var path: [String] = [top]
         var visited: Set<String> = []
         var current = top
@@ -475,6 +478,9 @@ public enum ChainResolver {
         return h
     }
 
+    /// Settings of source profiles that the SDKs ignore (reported when they differ from what is used).
+    static let sourceProfileChecks: [ConfigKey] = [.region, .stsRegionalEndpoints, .endpointURL, .useFIPSEndpoint]
+
     /// Per-hop region, endpoint, chaining flag and the checks that need the whole chain.
     static func finish(_ chain: inout ResolvedChain, config: SharedConfig, view v: EnvView) {
         let topProfile = chain.profile.flatMap { config.profiles[$0.value] }
@@ -504,10 +510,17 @@ public enum ChainResolver {
                 // Chains are short: only long ones need a set to skip repeats.
                 if names.count > 8 { if !seen.insert(name).inserted { continue } } else if names[..<i].contains(name) { continue }
                 guard let p = config.profiles[name] else { continue }
-                for (k, used) in [(ConfigKey.region, region), (.stsRegionalEndpoints, settings.stsRegionalEndpoints),
-                                  (.endpointURL, settings.profileEndpoint), (.useFIPSEndpoint, settings.useFIPS)] {
-                    // Most source profiles set none of these: skip the copies.
-                    guard p.has(k), let own = p.sourced(k), used?.value != own.value else { continue }
+                for k in Self.sourceProfileChecks {
+                    // Most source profiles set none of these: the used value is only looked at when they do.
+                    guard p.has(k), let own = p.sourced(k) else { continue }
+                    let used: Sourced<String>?
+                    switch k {
+                    case .region: used = region
+                    case .stsRegionalEndpoints: used = settings.stsRegionalEndpoints
+                    case .endpointURL: used = settings.profileEndpoint
+                    default: used = settings.useFIPS
+                    }
+                    guard used?.value != own.value else { continue }
                     let key = k.name
                     chain.findings.append(Finding(
                         id: "chain.source-profile-setting-unused", severity: .info,
