@@ -1,5 +1,6 @@
 # Thin wrappers over scripts/ (the README's commands call the scripts directly, so make is optional).
-.PHONY: test deps build release demo bench
+.PHONY: test deps build release demo dist bench
+SCENARIO ?= reference-chained
 test:
 	bash scripts/test.sh
 deps:
@@ -9,6 +10,8 @@ build:
 release:
 	swift build -c release --product rolehop
 demo:
-	bash scripts/demo.sh
+	SCENARIO=$(SCENARIO) bash scripts/demo.sh
+dist:
+	bash scripts/dist.sh
 bench:
 	bash scripts/bench.sh

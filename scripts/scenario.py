@@ -3,6 +3,7 @@
 
   scenario.py list
   scenario.py prepare NAME --out DIR [--endpoint URL] [--now EPOCH]
+  scenario.py serve NAME        start the scenario's peer, print `READY {"endpoint": URL}`, run until stdin closes
 
 `prepare` writes DIR/rootfs (the container's files: /root/.aws/config, /root/.aws/credentials, the projected
 service-account token under /var/run/secrets/...), DIR/policies (a --policy-dir), DIR/jwks.json, and prints one
@@ -109,6 +110,70 @@ def prepare(name, out, endpoint, now):
             "expect": spec.get("expect", {}), "args": args}
 
 
+def serve(name):
+    """Start the peer the scenario names (moto, the scripted server, a black hole, or none) on loopback."""
+    import socket
+    import subprocess
+    import threading
+    sdir = os.path.join(SCENARIOS, name)
+    with open(os.path.join(sdir, "scenario.json")) as f:
+        peer = json.load(f).get("peer", {"kind": "none"})
+    kind = peer.get("kind", "none")
+    python = sys.executable
+    child = None
+    holders = []
+    if kind == "moto":
+        args = [python, os.path.join(ROOT, "Tests", "Servers", "moto_harness.py"),
+                "--seed", os.path.join(sdir, peer.get("seed", "seed.json"))]
+        if peer.get("auth"):
+            args.append("--auth")
+        child = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    elif kind == "scripted":
+        args = [python, os.path.join(ROOT, "Tests", "Servers", "scripted_server.py"),
+                "--script", os.path.join(sdir, peer.get("script", "script.json"))]
+        child = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    if child is not None:
+        line = child.stdout.readline()
+        if not line.startswith("READY "):
+            print("scenario: peer did not start", file=sys.stderr)
+            sys.exit(1)
+        port = json.loads(line[6:])["port"]
+        endpoint = f"http://127.0.0.1:{port}"
+    elif kind == "blackhole":
+        # A listener whose accept queue is full: connections hang like an unroutable STS endpoint.
+        lst = socket.socket()
+        lst.bind(("127.0.0.1", 0))
+        lst.listen(0)
+        port = lst.getsockname()[1]
+        holders.append(lst)
+        for _ in range(32):
+            c = socket.socket()
+            c.setblocking(False)
+            try:
+                c.connect(("127.0.0.1", port))
+            except BlockingIOError:
+                pass
+            holders.append(c)
+            import select
+            _, w, _ = select.select([], [c], [], 0.3)
+            if not w:
+                break
+        endpoint = f"http://127.0.0.1:{port}"
+    else:
+        endpoint = "http://127.0.0.1:9"
+    print("READY " + json.dumps({"endpoint": endpoint, "kind": kind}), flush=True)
+    try:
+        sys.stdin.read()
+    except KeyboardInterrupt:
+        pass
+    if child is not None:
+        child.stdin.close()
+        try:
+            child.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            child.kill()
+
+
 def main():
     ap = argparse.ArgumentParser()
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -118,7 +183,12 @@ def main():
     p.add_argument("--out", required=True)
     p.add_argument("--endpoint")
     p.add_argument("--now", type=float, default=None)
+    sv = sub.add_parser("serve")
+    sv.add_argument("name")
     a = ap.parse_args()
+    if a.cmd == "serve":
+        serve(a.name)
+        return
     if a.cmd == "list":
         for n in sorted(os.listdir(SCENARIOS)):
             if os.path.exists(os.path.join(SCENARIOS, n, "scenario.json")):

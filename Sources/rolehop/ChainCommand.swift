@@ -22,8 +22,7 @@ struct ChainCommand: ParsableCommand {
     @Option(name: .long, help: "Credentials file (default: AWS_SHARED_CREDENTIALS_FILE, ~/.aws/credentials).")
     var credentialsFile: String?
 
-    @Option(name: .long, help: "Read every file below this directory (e.g. /proc/PID/root).")
-    var root: String?
+    @OptionGroup var target: TargetOptions
 
     @Flag(name: .long, help: "Resolve every profile of the files.")
     var allProfiles = false
@@ -32,8 +31,9 @@ struct ChainCommand: ParsableCommand {
     var output: OutputFormat = .text
 
     func run() throws {
-        let env = processEnvironment()
-        let fs = LocalFileSystem(root: root ?? "")
+        let env: Environment
+        do { env = try target.environment() } catch { throw failWithInputError(error) }
+        let fs = target.fileSystem()
         let config = ConfigLoader.load(fileSystem: fs, environment: env, configFileFlag: configFile,
                                        credentialsFileFlag: credentialsFile)
         let chains: [ResolvedChain]

@@ -8,6 +8,23 @@ struct RoleHopMain: AsyncParsableCommand {
         commandName: "rolehop",
         abstract: "Explore and troubleshoot AWS role chains (IRSA, chained AssumeRole) from inside a pod.",
         version: RoleHopVersion.string,
-        subcommands: [TUICommand.self, ChainCommand.self, TokenCommand.self, TrustCommand.self, PolicyCommand.self,
-                      SigV4Command.self, ProbeCommand.self])
+        subcommands: [DefaultCommand.self, TUICommand.self, CheckCommand.self, ChainCommand.self, TokenCommand.self,
+                      TrustCommand.self, PolicyCommand.self, SigV4Command.self, ProbeCommand.self, PodCommand.self,
+                      BundleCommand.self, OpenCommand.self],
+        defaultSubcommand: DefaultCommand.self)
+
+    /// Finds the portable archive's terminfo and CA bundle before anything else runs, then dispatches.
+    static func main() async {
+        applyPortableLayout()
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

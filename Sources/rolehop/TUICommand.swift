@@ -14,6 +14,8 @@ struct TUICommand: ParsableCommand {
         commandName: "tui",
         abstract: "Open the interactive explorer: the chain, every hop's tabs, live step-through, findings.")
 
+    @OptionGroup var diagnosis: DiagnosisOptions
+    @Flag(help: "Do not call STS: show the prediction only.") var offline = false
     @Option(help: "auto, always or never (auto honours NO_COLOR, TERM=dumb and the terminal's colours).")
     var color: ColorMode = .auto
     @Option(help: .hidden) var snapshot: String?
@@ -27,9 +29,10 @@ struct TUICommand: ParsableCommand {
             return
         }
         guard let path = snapshot else {
-            // The live session (hop runner) plugs in here once the diagnosis layer lands.
-            printError("rolehop: tui: the live explorer is not wired yet; open a saved snapshot with --snapshot FILE.json")
-            throw ExitCode(2)
+            let session = diagnosis.makeSession(environment: try diagnosis.environment(), now: Date(), live: !offline)
+            let code = runExplorer(session: session, color: color)
+            if code != 0 { throw ExitCode(code) }
+            return
         }
         let fs = LocalFileSystem()
         let text: String
@@ -48,8 +51,40 @@ struct TUICommand: ParsableCommand {
         }
         let session: any ExplorerSession = replayDelay.map { ReplaySession(snap, delay: .milliseconds(Int($0 * 1000))) }
             ?? SnapshotSession(snap)
-        let code = ExplorerApp.run(session: session,
-                                   options: ExplorerOptions(color: color, environment: processEnvironment().variables))
+        let code = runExplorer(session: session, color: color)
         if code != 0 { throw ExitCode(code) }
+    }
+}
+
+/// Runs the explorer on this (the main) thread until the user quits; returns the exit status.
+func runExplorer(session: any ExplorerSession, color: ColorMode) -> Int32 {
+    ExplorerApp.run(session: session, options: ExplorerOptions(color: color, environment: processEnvironment().variables))
+}
+
+/// `rolehop` with no subcommand: the explorer in a terminal, the text report otherwise (pipes, CI, `kubectl exec`
+/// without -t).
+struct DefaultCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "explore", abstract: "The explorer in a terminal, else the text report (the default).",
+        shouldDisplay: false)
+
+    @OptionGroup var diagnosis: DiagnosisOptions
+    @Flag(help: "Do not call STS.") var offline = false
+    @Option(help: "auto, always or never.") var color: ColorMode = .auto
+
+    func run() async throws {
+        let env = try diagnosis.environment()
+        let session = diagnosis.makeSession(environment: env, now: Date(), live: !offline)
+        if isatty(0) == 1 && isatty(1) == 1 && env["TERM"] != "dumb" {
+            // ncurses wants the main thread: hop over to it and block there until the explorer exits.
+            let code = await MainActor.run { runExplorer(session: session, color: color) }
+            if code != 0 { throw ExitCode(code) }
+            return
+        }
+        if let why = session.analysis.unusable { printError("rolehop: \(why)") }
+        if !offline && session.analysis.unusable == nil { await session.runAll() }
+        let report = await CheckReport.from(session, generatedAt: Date())
+        print(report.text(), terminator: "")
+        if report.exitCode != 0 { throw ExitCode(report.exitCode) }
     }
 }

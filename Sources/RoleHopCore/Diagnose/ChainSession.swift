@@ -1,0 +1,291 @@
+import FoundationEssentials
+
+/// What one step of a live run produced: an STS call, or the reason it could not be made.
+public enum StepOutcome: Sendable, Hashable {
+    case call(HopCallResult)
+    /// The step needs something rolehop does not have (no token, credentials it does not fetch).
+    case skipped(String)
+
+    public var call: HopCallResult? { if case let .call(c) = self { return c } else { return nil } }
+}
+
+/// One step the live runner can take: an STS hop of the chain, or the final GetCallerIdentity.
+public enum LiveStep: Sendable, Hashable {
+    case hop(Int)
+    case identity
+}
+
+/// The live diagnosis of one chain: offline analysis plus the step-through hop runner over a real transport.
+///
+/// The hop runner (`HopRunner`) decides what to call; this actor performs the calls with the STS client, keeps
+/// every result (credentials stay in memory, masked), and turns results into findings. The TUI drives it through
+/// `ExplorerSession`; `rolehop check` calls `runAll()` and reads `report(...)`.
+public actor ChainSession: ExplorerSession {
+    public nonisolated let analysis: Analysis
+    public nonisolated let mode: ExplorerMode
+    public nonisolated let steps: [LiveStep]
+    let client: STSClient
+    let now: @Sendable () -> Date
+    var runner: HopRunnerState<StepOutcome>
+    var inFlight: Task<StepOutcome, Never>?
+    /// The bundle writer, plugged in by the CLI (the core session writes no files itself).
+    let exporter: (@Sendable (ChainSession, String) async -> Result<String, BundleExportError>)?
+
+    public init(analysis: Analysis, transport: any HTTPTransport, retryPolicy: RetryPolicy = RetryPolicy(),
+                now: @escaping @Sendable () -> Date, mode: ExplorerMode = .live, timeout: Double = 10,
+                connectTimeout: Double = 5,
+                exporter: (@Sendable (ChainSession, String) async -> Result<String, BundleExportError>)? = nil) {
+        self.analysis = analysis
+        self.exporter = exporter
+        self.mode = mode
+        self.now = now
+        client = STSClient(transport: transport, retryPolicy: retryPolicy, now: now, timeout: timeout,
+                           connectTimeout: connectTimeout)
+        var steps: [LiveStep] = analysis.plans.indices.map { .hop($0) }
+        if analysis.chain.isResolvable { steps.append(.identity) }
+        self.steps = steps
+        runner = HopRunnerState(hopCount: steps.count)
+    }
+
+    public nonisolated var isReadOnly: Bool { mode != .live }
+
+    // MARK: state for reports and screens
+
+    public var phases: [HopPhase] { runner.phases }
+    public var outcomes: [StepOutcome?] { runner.outcomes }
+    public var isComplete: Bool { runner.isComplete }
+
+    /// The live result of a hop plan, if its step ran.
+    public func outcome(forPlan index: Int) -> StepOutcome? {
+        guard let i = steps.firstIndex(of: .hop(index)) else { return nil }
+        return runner.outcomes[i]
+    }
+
+    public var identityOutcome: StepOutcome? {
+        guard let i = steps.firstIndex(of: .identity) else { return nil }
+        return runner.outcomes[i]
+    }
+
+    public var finalIdentity: CallerIdentity? { identityOutcome?.call?.success?.callerIdentity }
+
+    /// Findings from the live results (each step's classified errors, contradicted predictions, the final identity).
+    public var liveFindings: [Finding] {
+        var out: [Finding] = []
+        for (i, step) in steps.enumerated() {
+            guard let outcome = runner.outcomes[i] else { continue }
+            out += LiveFindings.findings(step: step, outcome: outcome, analysis: analysis)
+        }
+        return out
+    }
+
+    /// Offline and live findings together, most severe first.
+    public var allFindings: [Finding] {
+        Analyzer.sortFindings(Analyzer.dedupe(analysis.findings + liveFindings))
+    }
+
+    // MARK: ExplorerSession
+
+    public func snapshot(now: Date) async -> ExplorerSnapshot {
+        SnapshotBuilder.build(analysis: analysis, steps: steps, phases: runner.phases, outcomes: runner.outcomes,
+                              findings: allFindings, mode: mode, now: now)
+    }
+
+    public func runNext() async { await drive(.step) }
+    public func runAll() async { await drive(.runAll) }
+
+    public func retry(node: Int) async {
+        // Node 0 is the base credentials; node k is step k-1.
+        let step = node - 1
+        guard steps.indices.contains(step) else { return }
+        await drive(.retry(step))
+    }
+
+    public func reset() async {
+        inFlight?.cancel()
+        runner = HopRunner.update(runner, .reset).0
+    }
+
+    public func exportBundle(to path: String) async -> Result<String, BundleExportError> {
+        guard let exporter else { return .failure(BundleExportError("export is not available here")) }
+        return await exporter(self, path)
+    }
+
+    // MARK: the loop
+
+    private func drive(_ event: HopRunnerEvent<StepOutcome>) async {
+        guard mode == .live else { return }
+        var (state, effects) = HopRunner.update(runner, event)
+        runner = state
+        while let effect = effects.first {
+            effects.removeFirst()
+            guard case let .call(index, ticket) = effect else { continue }
+            let task = Task { await self.perform(index) }
+            inFlight = task
+            let outcome = await withTaskCancellationHandler { await task.value } onCancel: { task.cancel() }
+            inFlight = nil
+            if Task.isCancelled || outcome.call?.failure == .transport(.cancelled) {
+                (state, effects) = HopRunner.update(runner, .cancel)
+                runner = state
+                return
+            }
+            let ok: Bool
+            switch outcome {
+            case let .call(r): ok = r.succeeded
+            case .skipped: ok = false
+            }
+            (state, effects) = HopRunner.update(runner, .finished(hop: index, ticket: ticket, outcome: outcome, succeeded: ok))
+            runner = state
+        }
+    }
+
+    /// Credentials produced by the step before `index`, or the chain's static keys for the first step.
+    private func credentials(before index: Int) -> AWSCredentials? {
+        if index > 0 {
+            return runner.outcomes[index - 1]?.call?.success?.credentials?.awsCredentials
+        }
+        if case let .accessKey(keys) = analysis.chain.base {
+            return AWSCredentials(accessKeyId: keys.accessKeyId.value, secretAccessKey: keys.secretAccessKey.value,
+                                  sessionToken: keys.sessionToken?.value)
+        }
+        return nil
+    }
+
+    private func perform(_ index: Int) async -> StepOutcome {
+        switch steps[index] {
+        case let .hop(p):
+            let plan = analysis.plans[p]
+            let endpoint = plan.hop.stsEndpoint.value
+            switch plan.hop.kind {
+            case .assumeRoleWithWebIdentity:
+                guard let token = analysis.rawToken, analysis.token?.token != nil else {
+                    return .skipped("no readable web-identity token (see the token findings)")
+                }
+                return .call(await client.assumeRoleWithWebIdentity(
+                    endpoint: endpoint, roleArn: plan.hop.roleArn.value, sessionName: plan.sessionName.value,
+                    token: token, durationSeconds: plan.hop.durationSeconds?.value))
+            case .assumeRole:
+                guard let creds = credentials(before: index) else {
+                    return .skipped(Self.whyNoCredentials(analysis.chain.base))
+                }
+                let params = AssumeRoleParameters(roleArn: plan.hop.roleArn.value, sessionName: plan.sessionName.value,
+                                                  durationSeconds: plan.hop.durationSeconds?.value,
+                                                  externalId: plan.hop.externalId?.value)
+                return .call(await client.assumeRole(endpoint: endpoint, region: plan.hop.signingRegion,
+                                                     credentials: creds, parameters: params))
+            }
+        case .identity:
+            guard let creds = credentials(before: index) else {
+                return .skipped(Self.whyNoCredentials(analysis.chain.base))
+            }
+            let (endpoint, region) = identityEndpoint()
+            return .call(await client.getCallerIdentity(endpoint: endpoint, region: region, credentials: creds))
+        }
+    }
+
+    /// The endpoint of the final GetCallerIdentity: the last hop's, else the chain's region's.
+    private func identityEndpoint() -> (String, String) {
+        if let last = analysis.plans.last { return (last.hop.stsEndpoint.value, last.hop.signingRegion) }
+        let env = analysis.input.environment
+        let settings = STSEndpointSettings(region: analysis.chain.region,
+                                           stsRegionalEndpoints: env.sourced("AWS_STS_REGIONAL_ENDPOINTS"),
+                                           envServiceEndpoint: env.sourced("AWS_ENDPOINT_URL_STS"),
+                                           envGlobalEndpoint: env.sourced("AWS_ENDPOINT_URL"))
+        let e = STSEndpoint.resolve(settings)
+        return (e.url.value, e.signingRegion)
+    }
+
+    static func whyNoCredentials(_ base: BaseCredentials) -> String {
+        switch base {
+        case .process: return "credential_process is not run by rolehop; its credentials are unknown"
+        case .sso: return "SSO credentials are not fetched by rolehop"
+        case .container: return "container credentials are probed by `rolehop pod`, not used for hops"
+        case .instanceMetadata: return "instance metadata credentials are probed by `rolehop pod`, not used for hops"
+        case .namedSource: return "credential_source credentials are not fetched by rolehop"
+        case .none: return "no credentials"
+        default: return "the previous step did not produce credentials"
+        }
+    }
+}
+
+/// Findings drawn from live results.
+public enum LiveFindings {
+    public static func findings(step: LiveStep, outcome: StepOutcome, analysis: Analysis) -> [Finding] {
+        switch step {
+        case let .hop(p):
+            let plan = analysis.plans[p]
+            switch outcome {
+            case let .skipped(why):
+                return [Finding(id: "diagnose.hop-not-run", severity: .warn, title: "Hop \(plan.number) was not run: \(why)",
+                                evidence: [Evidence("role", plan.hop.roleArn.value, source: plan.hop.roleArn.source)],
+                                hop: plan.number)]
+            case let .call(r):
+                var out = STSErrorClassifier.findings(for: r, hop: plan.number)
+                out += contradiction(plan: plan, result: r)
+                return out
+            }
+        case .identity:
+            guard case let .call(r) = outcome else { return [] }
+            var out = STSErrorClassifier.findings(for: r, hop: nil)
+            if let who = r.success?.callerIdentity { out += identityFindings(who, analysis: analysis) }
+            return out
+        }
+    }
+
+    static func contradiction(plan: HopPlan, result: HopCallResult) -> [Finding] {
+        // Only authorisation answers contradict a trust/permission prediction (a ValidationError does not).
+        if plan.predicted == .ok, case let .failure(.aws(e, _)) = result.outcome,
+           ["AccessDenied", "InvalidIdentityToken"].contains(e.code) {
+            return [Finding(
+                id: "diagnose.prediction-contradicted", severity: .fail,
+                title: "Hop \(plan.number): the documents allow it, but STS refused (\(e.code))",
+                evidence: [Evidence("predicted", plan.prediction), Evidence("STS said", "\(e.code): \(e.message)")],
+                why: "Something rolehop cannot see from here decided: a missing IAM OIDC provider in the role's account "
+                    + "(for web identity the provider must exist in \(plan.account)), a service control policy, a permissions "
+                    + "boundary, a session policy, or trust/identity documents that differ from the ones supplied.",
+                fix: plan.hop.kind == .assumeRoleWithWebIdentity
+                    ? "aws iam list-open-id-connect-providers   # run in account \(plan.account); create the provider for the cluster's issuer if missing"
+                    : "Compare the supplied documents with `aws iam get-role --role-name \(plan.roleName)`; check SCPs and permission boundaries in \(plan.account).",
+                hop: plan.number)]
+        }
+        if plan.predicted == .fail, result.succeeded {
+            return [Finding(id: "diagnose.prediction-contradicted", severity: .warn,
+                            title: "Hop \(plan.number): predicted to fail, but STS allowed it",
+                            evidence: [Evidence("predicted", plan.prediction)],
+                            why: "The supplied documents probably differ from what IAM holds now.",
+                            fix: "Refresh --policy-dir with `aws iam get-role --role-name \(plan.roleName)`.", hop: plan.number)]
+        }
+        return []
+    }
+
+    static func identityFindings(_ who: CallerIdentity, analysis: Analysis) -> [Finding] {
+        var out: [Finding] = []
+        let parts = who.arn.split(separator: "/")
+        // `assumed-role/NAME/i-0123456789abcdef0`: the node's instance role.
+        if who.arn.contains(":assumed-role/"), let session = parts.last, session.hasPrefix("i-"),
+           session.dropFirst(2).allSatisfy({ $0.isHexDigit }) {
+            out.append(Finding(
+                id: "identity.node-role", severity: .fail,
+                title: "The chain ends as the node's instance role",
+                evidence: [Evidence("caller", who.arn)],
+                why: "The pod fell back to instance metadata: an old SDK without web identity support, missing IRSA "
+                    + "variables, or a source that failed silently. Everything on the node shares this role.",
+                fix: "Make sure AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE are set in the container and the SDK supports "
+                    + "web identity; block IMDS from pods (hop limit 1) so failures are loud.",
+                docURL: "https://docs.aws.amazon.com/eks/latest/userguide/iam-roles-for-service-accounts-minimum-sdk.html"))
+        }
+        let expected = analysis.plans.last?.hop.roleArn.value ?? analysis.input.environment["AWS_ROLE_ARN"]
+        if let expected, let role = ARN(expected)?.roleName, let account = ARN(expected)?.account {
+            let matches = who.account == account && (who.arn.contains(":assumed-role/\(role)/") || who.arn.hasSuffix(":role/\(role)"))
+            if !matches {
+                out.append(Finding(
+                    id: "identity.unexpected", severity: .fail,
+                    title: "The final identity is not \(role)",
+                    evidence: [Evidence("caller", who.arn), Evidence("expected role", expected)],
+                    why: "Another credential source won: static keys in the environment or a profile shadow IRSA, or the "
+                        + "chain stopped early.",
+                    fix: "See the precedence findings: remove AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY from the pod, or select the intended profile."))
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,116 @@
+import ArgumentParser
+import FoundationEssentials
+import RoleHopCore
+import RoleHopTUI
+
+/// `rolehop check`: every check, every hop live (unless --offline), one report.
+struct CheckCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Resolve the chain, run every check and every hop live, and print the report.",
+        discussion: "Exit status: 0 when the chain works, 1 when it does not, 2 for unusable input.")
+
+    @OptionGroup var diagnosis: DiagnosisOptions
+    @Flag(help: "Do not call STS: predict from the configuration, the token and the supplied documents.")
+    var offline = false
+    @Option(name: .customLong("from-bundle"), help: "Print the report stored in a diagnostic bundle.")
+    var fromBundle: String?
+    @Option(help: "text or json.") var output: OutputFormat = .text
+
+    func run() async throws {
+        if let path = fromBundle {
+            try printBundleReport(path)
+            return
+        }
+        let env = try diagnosis.environment()
+        let session = diagnosis.makeSession(environment: env, now: Date(), live: !offline)
+        if let why = session.analysis.unusable { printError("rolehop: \(why)") }
+        if !offline && session.analysis.unusable == nil { await session.runAll() }
+        let report = await CheckReport.from(session, generatedAt: Date())
+        switch output {
+        case .json: print(report.jsonObject.serialized(pretty: true))
+        case .text: print(report.text(), terminator: "")
+        }
+        if report.exitCode != 0 { throw ExitCode(report.exitCode) }
+    }
+
+    func printBundleReport(_ path: String) throws {
+        let bundle: OpenedBundle
+        do {
+            bundle = try BundleReader.open(path: path)
+        } catch {
+            printError("rolehop: \(error.description)")
+            throw ExitCode(2)
+        }
+        let name = output == .json ? BundleLayout.reportJSON : BundleLayout.reportText
+        guard let text = bundle.text(name) else {
+            printError("rolehop: \(path): the bundle has no \(name)")
+            throw ExitCode(2)
+        }
+        print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
+        // The stored report's own exit code: 0 works, 1 broken, 2 unusable.
+        if let code = (try? bundle.json(BundleLayout.reportJSON))??["exitCode"]?.numberValue, code != 0 {
+            throw ExitCode(Int32(code))
+        }
+    }
+}
+
+/// `rolehop bundle`: run the diagnosis and write the redacted diagnostic bundle.
+struct BundleCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bundle",
+        abstract: "Run the diagnosis and write a redacted diagnostic bundle (tar.gz) a colleague can open.")
+
+    @OptionGroup var diagnosis: DiagnosisOptions
+    @Option(name: [.short, .customLong("output")], help: "Where to write (default: /tmp/rolehop-bundle-TIME.tar.gz).")
+    var outputPath: String?
+    @Flag(help: "Replace an existing file.") var force = false
+    @Flag(help: "Do not call STS.") var offline = false
+
+    func run() async throws {
+        let now = Date()
+        let env = try diagnosis.environment()
+        let session = diagnosis.makeSession(environment: env, now: now, live: !offline)
+        if !offline && session.analysis.unusable == nil { await session.runAll() }
+        let path = outputPath ?? "/tmp/rolehop-bundle-\(UTCTime.amzDate(now)).tar.gz"
+        switch await writeBundle(session: session, to: path, force: force) {
+        case let .success(what): print("wrote \(what)")
+        case let .failure(e):
+            printError("rolehop: \(e.message)")
+            throw ExitCode(2)
+        }
+    }
+}
+
+/// `rolehop open`: a bundle in the explorer, read only, every tab as it was.
+struct OpenCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "open", abstract: "Open a diagnostic bundle in the explorer (read only).")
+
+    @Argument(help: "The bundle (.tar.gz) written by `rolehop bundle` or the explorer's `e`.") var path: String
+    @Option(help: "auto, always or never.") var color: ColorMode = .auto
+
+    func run() throws {
+        let bundle: OpenedBundle
+        do {
+            bundle = try BundleReader.open(path: path)
+        } catch {
+            printError("rolehop: \(error.description)")
+            throw ExitCode(2)
+        }
+        guard let text = bundle.text(BundleLayout.explorer) else {
+            printError("rolehop: \(path): the bundle has no \(BundleLayout.explorer)")
+            throw ExitCode(2)
+        }
+        var snapshot: ExplorerSnapshot
+        do {
+            snapshot = try ExplorerSnapshot.parse(text, file: path + ":" + BundleLayout.explorer)
+        } catch {
+            printError("rolehop: \(error.description)")
+            throw ExitCode(2)
+        }
+        snapshot.mode = .bundle
+        let code = runExplorer(session: SnapshotSession(snapshot), color: color)
+        if code != 0 { throw ExitCode(code) }
+    }
+}

@@ -1,0 +1,72 @@
+import ArgumentParser
+import FoundationEssentials
+import RoleHopCore
+import RoleHopCurl
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Options shared by `check`, `tui` and `bundle`: what to diagnose and with which documents.
+struct DiagnosisOptions: ParsableArguments {
+    @Option(help: "Profile to diagnose (default: AWS_PROFILE, AWS_DEFAULT_PROFILE, then the default chain).")
+    var profile: String?
+    @Option(name: .customLong("config-file"), help: "Config file (default: AWS_CONFIG_FILE, ~/.aws/config).")
+    var configFile: String?
+    @Option(name: .customLong("credentials-file"), help: "Credentials file (default: AWS_SHARED_CREDENTIALS_FILE).")
+    var credentialsFile: String?
+    @Option(name: .customLong("policy-dir"), help: "Folder of ROLE.trust.json and ROLE.identity*.json documents.")
+    var policyDir: String?
+    @Option(help: "The issuer's key set (JWKS) to verify the token's signature offline.")
+    var jwks: String?
+    @OptionGroup var target: TargetOptions
+    @Option(help: "Seconds allowed for each STS exchange.")
+    var timeout: Double = 10
+    @Option(name: .customLong("connect-timeout"), help: "Seconds allowed to connect.")
+    var connectTimeout: Double = 5
+
+    /// The diagnosed environment (`--env-from-pid`, else this process's); exits 2 when it cannot be read.
+    func environment() throws -> Environment {
+        do {
+            return try target.environment()
+        } catch {
+            throw failWithInputError(error)
+        }
+    }
+
+    /// The analysis and a session ready to run hops.
+    func makeSession(environment env: Environment, now: Date, live: Bool) -> ChainSession {
+        var groups = [gid_t](repeating: 0, count: 64)
+        let n = getgroups(Int32(groups.count), &groups)
+        var gids = [UInt32(getegid())]
+        if n > 0 { gids += groups[0..<Int(n)].map { UInt32($0) } }
+        let input = DiagnosisInput(fileSystem: target.fileSystem(), hostFileSystem: LocalFileSystem(),
+                                   environment: env, profile: profile, configFile: configFile,
+                                   credentialsFile: credentialsFile, policyDirectory: policyDir, jwksPath: jwks,
+                                   now: now, uid: UInt32(geteuid()), gids: gids)
+        let analysis = Analyzer.analyze(input)
+        let transport = CurlTransport(configuration: .init(environment: target.transportEnvironment(env)))
+        return ChainSession(analysis: analysis, transport: transport,
+                            now: { Date() }, mode: live ? .live : .offline, timeout: timeout,
+                            connectTimeout: connectTimeout,
+                            exporter: { session, path in await writeBundle(session: session, to: path, force: false) })
+    }
+}
+
+/// Writes a bundle of a session to `path`; the one place the CLI writes files.
+func writeBundle(session: ChainSession, to path: String, force: Bool) async -> Result<String, BundleExportError> {
+    let now = Date()
+    let report = await CheckReport.from(session, generatedAt: now)
+    let snapshot = await session.snapshot(now: now)
+    let env = session.analysis.input.environment
+    let manifest = BundleManifest.collect(fileSystem: LocalFileSystem(), environment: env, now: now,
+                                          uid: UInt32(geteuid()), gid: UInt32(getegid()))
+    let contents = BundleBuilder.contents(report: report, snapshot: snapshot, manifest: manifest,
+                                          secrets: await session.heldSecrets)
+    do {
+        let written = try BundleWriter.write(contents: contents, to: path, force: force, now: now)
+        return .success("\(written.path) (\(written.size) bytes)")
+    } catch {
+        return .failure(BundleExportError(error.description))
+    }
+}
