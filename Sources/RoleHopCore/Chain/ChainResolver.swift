@@ -337,9 +337,7 @@ public enum ChainResolver {
                                       hop: hopsTopFirst.count + 1))
                         break
                     }
-                    var h = hop(.assumeRole, p, roleArn: roleArn, view: v)
-                    h.credentialSource = cs
-                    hopsTopFirst.append(h)
+                    hopsTopFirst.append(hop(.assumeRole, p, roleArn: roleArn, view: v, credentialSource: cs))
                     chain.base = .namedSource(Sourced(name, from: cs.source), profile: current)
                     if name == .environment, v.accessKeyId == nil,
                        v.tokenFile != nil {
@@ -362,9 +360,7 @@ public enum ChainResolver {
                                   hop: hopsTopFirst.count + 1))
                     break
                 }
-                var h = hop(.assumeRole, p, roleArn: roleArn, view: v)
-                h.sourceProfile = sp
-                hopsTopFirst.append(h)
+                hopsTopFirst.append(hop(.assumeRole, p, roleArn: roleArn, view: v, sourceProfile: sp))
                 if sp.value == current {
                     if hasStatic, let b = staticKeys(p, current, &chain) {
                         chain.base = .accessKey(b)
@@ -464,18 +460,21 @@ public enum ChainResolver {
                           sessionToken: token, profile: name)
     }
 
-    static func hop(_ kind: RoleHop.Kind, _ p: Profile, roleArn: Sourced<String>, view v: EnvView) -> RoleHop {
-        var h = RoleHop(kind: kind, profile: p.name, roleArn: roleArn)
-        h.sessionName = p.sourced(.roleSessionName)
-            ?? (kind == .assumeRoleWithWebIdentity ? v.roleSessionName : nil)
-        h.externalId = p.sourced(.externalId)
-        h.mfaSerial = p.sourced(.mfaSerial)
+    /// One hop built in a single initializer call (a RoleHop is large: every later assignment to a copy
+    /// costs more than passing the value in).
+    static func hop(_ kind: RoleHop.Kind, _ p: Profile, roleArn: Sourced<String>, view v: EnvView,
+                    sourceProfile: Sourced<String>? = nil, credentialSource: Sourced<String>? = nil) -> RoleHop {
+        var duration: Sourced<Int>?
         if let d = p.sourced(.durationSeconds) {
-            h.durationSeconds = Int(d.value).map { Sourced($0, from: d.source) }
+            duration = Int(d.value).map { Sourced($0, from: d.source) }
                 ?? Sourced(-1, from: d.source)  // marks "not a number" for `finish` to report
         }
-        if kind == .assumeRoleWithWebIdentity { h.webIdentityTokenFile = p.sourced(.webIdentityTokenFile) }
-        return h
+        let web = kind == .assumeRoleWithWebIdentity
+        return RoleHop(kind: kind, profile: p.name, roleArn: roleArn,
+                       sessionName: p.sourced(.roleSessionName) ?? (web ? v.roleSessionName : nil),
+                       externalId: p.sourced(.externalId), mfaSerial: p.sourced(.mfaSerial),
+                       durationSeconds: duration, webIdentityTokenFile: web ? p.sourced(.webIdentityTokenFile) : nil,
+                       sourceProfile: sourceProfile, credentialSource: credentialSource)
     }
 
     /// Settings of source profiles that the SDKs ignore (reported when they differ from what is used).
