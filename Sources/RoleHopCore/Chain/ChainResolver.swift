@@ -113,7 +113,7 @@ public enum ChainResolver {
                 + "SDKs read AWS_REGION first.", fix: "Set AWS_DEFAULT_REGION to the same value."))
         }
 
-        if explicit, let s = selected, config.profiles[s.value] == nil {
+        if explicit, let s = selected, config.profiles.index(forKey: s.value) == nil {
             let blocker = Finding(id: "chain.profile-not-found", severity: .fail,
                                   title: "Profile \(s.value) does not exist",
                                   evidence: [Evidence("profile", s.value, source: s.source)] + fileEvidence(config),
@@ -502,12 +502,19 @@ public enum ChainResolver {
         }
         // Source profiles' own region and endpoint settings are never used: say so where they differ.
         if chain.blocker == nil, let top = chain.profile?.value {
-            var names = chain.hops.compactMap(\.profile)
-            if let b = chain.base.profile { names.append(b) }
+            // The profiles of the hops, then the base's, read in place (no array of names per chain).
+            let hopCount = chain.hops.count
+            let baseProfile = chain.base.profile
+            func profileName(_ i: Int) -> String? { i < hopCount ? chain.hops[i].profile : baseProfile }
             var seen: Set<String> = []
-            for (i, name) in names.enumerated() where name != top {
+            for i in 0...hopCount {
+                guard let name = profileName(i), name != top else { continue }
                 // Chains are short: only long ones need a set to skip repeats.
-                if names.count > 8 { if !seen.insert(name).inserted { continue } } else if names[..<i].contains(name) { continue }
+                if hopCount >= 8 {
+                    if !seen.insert(name).inserted { continue }
+                } else if (0..<i).contains(where: { profileName($0) == name }) {
+                    continue
+                }
                 guard let p = config.profiles[name] else { continue }
                 for k in Self.sourceProfileChecks {
                     // Most source profiles set none of these: the used value is only looked at when they do.
