@@ -1,5 +1,5 @@
 # Thin wrappers over scripts/ (the README's commands call the scripts directly, so make is optional).
-.PHONY: test deps build release demo dist
+.PHONY: test deps build release demo dist bench
 SCENARIO ?= reference-chained
 test:
 	bash scripts/test.sh
@@ -13,3 +13,5 @@ demo:
 	SCENARIO=$(SCENARIO) bash scripts/demo.sh
 dist:
 	bash scripts/dist.sh
+bench:
+	bash scripts/bench.sh

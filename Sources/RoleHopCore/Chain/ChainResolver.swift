@@ -21,6 +21,8 @@ public enum ChainResolver {
         let profile, defaultProfile, region, defaultRegion, accessKeyId, secretAccessKey, roleArn, tokenFile,
             roleSessionName, relativeURI, fullURI, authTokenFile, imdsDisabled: Sourced<String>?
         let endpoint: STSEndpointSettings
+        /// Endpoints already resolved from a region alone (no other setting), shared by `resolveAll`.
+        let endpoints = EndpointCache()
 
         init(_ env: Environment) {
             self.env = env
@@ -57,7 +59,7 @@ public enum ChainResolver {
 
     /// The region the STS clients use: AWS_REGION, AWS_DEFAULT_REGION, then the selected profile's `region`.
     public static func region(environment: Environment, profile: Profile?) -> Sourced<String>? {
-        environment.sourced("AWS_REGION") ?? environment.sourced("AWS_DEFAULT_REGION") ?? profile?.sourced("region")
+        environment.sourced("AWS_REGION") ?? environment.sourced("AWS_DEFAULT_REGION") ?? profile?.sourced(.region)
     }
 
     /// Resolves the chain for this environment: the selected profile, else the default provider chain.
@@ -111,7 +113,7 @@ public enum ChainResolver {
                 + "SDKs read AWS_REGION first.", fix: "Set AWS_DEFAULT_REGION to the same value."))
         }
 
-        if explicit, let s = selected, config.profiles[s.value] == nil {
+        if explicit, let s = selected, config.profiles.index(forKey: s.value) == nil {
             let blocker = Finding(id: "chain.profile-not-found", severity: .fail,
                                   title: "Profile \(s.value) does not exist",
                                   evidence: [Evidence("profile", s.value, source: s.source)] + fileEvidence(config),
@@ -123,6 +125,7 @@ public enum ChainResolver {
 
         // Every source present, in precedence order.
         var candidates: [CredentialCandidate] = []
+        candidates.reserveCapacity(5)
         let envKeyId = v.accessKeyId
         let envSecret = v.secretAccessKey
         let envKeysPresent = envKeyId != nil || envSecret != nil
@@ -172,7 +175,8 @@ public enum ChainResolver {
         }
         candidates[winnerIndex].status = .winner
         let winner = candidates[winnerIndex]
-        let shadowedNames = candidates[(winnerIndex + 1)...].filter { $0.status == .shadowed }
+        // A lazy view: most resolutions never look at it.
+        let shadowedNames = candidates[(winnerIndex + 1)...].lazy.filter { $0.status == .shadowed }
         if winner.kind == .environmentKeys,
            let wi = shadowedNames.first(where: { $0.kind == .webIdentityEnvironment || $0.kind == .profile }) {
             findings.append(Finding(
@@ -269,6 +273,7 @@ public enum ChainResolver {
     static func walk(config: SharedConfig, view v: EnvView, top: String) -> ResolvedChain {
         var chain = ResolvedChain()
         var hopsTopFirst: [RoleHop] = []
+        hopsTopFirst.reserveCapacity(4)
         var path: [String] = [top]
         var visited: Set<String> = []
         var current = top
@@ -288,13 +293,13 @@ public enum ChainResolver {
                               fix: "Add [profile \(current)] or correct source_profile.", hop: hopsTopFirst.count))
                 break
             }
-            let keyId = p.sourced("aws_access_key_id")
-            let secret = p.sourced("aws_secret_access_key")
+            let keyId = p.sourced(.awsAccessKeyId)
+            let secret = p.sourced(.awsSecretAccessKey)
             let hasStatic = keyId != nil || secret != nil
-            let roleArn = p.sourced("role_arn")
-            let tokenFile = p.sourced("web_identity_token_file")
-            let sourceProfile = p.sourced("source_profile")
-            let credentialSource = p.sourced("credential_source")
+            let roleArn = p.sourced(.roleArn)
+            let tokenFile = p.sourced(.webIdentityTokenFile)
+            let sourceProfile = p.sourced(.sourceProfile)
+            let credentialSource = p.sourced(.credentialSource)
 
             if let roleArn, let tokenFile {
                 if let other = sourceProfile ?? credentialSource {
@@ -332,9 +337,7 @@ public enum ChainResolver {
                                       hop: hopsTopFirst.count + 1))
                         break
                     }
-                    var h = hop(.assumeRole, p, roleArn: roleArn, view: v)
-                    h.credentialSource = cs
-                    hopsTopFirst.append(h)
+                    hopsTopFirst.append(hop(.assumeRole, p, roleArn: roleArn, view: v, credentialSource: cs))
                     chain.base = .namedSource(Sourced(name, from: cs.source), profile: current)
                     if name == .environment, v.accessKeyId == nil,
                        v.tokenFile != nil {
@@ -357,9 +360,7 @@ public enum ChainResolver {
                                   hop: hopsTopFirst.count + 1))
                     break
                 }
-                var h = hop(.assumeRole, p, roleArn: roleArn, view: v)
-                h.sourceProfile = sp
-                hopsTopFirst.append(h)
+                hopsTopFirst.append(hop(.assumeRole, p, roleArn: roleArn, view: v, sourceProfile: sp))
                 if sp.value == current {
                     if hasStatic, let b = staticKeys(p, current, &chain) {
                         chain.base = .accessKey(b)
@@ -385,7 +386,7 @@ public enum ChainResolver {
                 if let b = staticKeys(p, current, &chain) { chain.base = .accessKey(b) }
                 break
             }
-            if let cp = p.sourced("credential_process") {
+            if let cp = p.sourced(.credentialProcess) {
                 chain.base = .process(command: cp, profile: current)
                 chain.findings.append(Finding(
                     id: "chain.process-not-run", severity: .info,
@@ -395,12 +396,12 @@ public enum ChainResolver {
                     fix: "", hop: 0))
                 break
             }
-            let ssoSession = p.sourced("sso_session")
-            let ssoURL = p.sourced("sso_start_url")
+            let ssoSession = p.sourced(.ssoSession)
+            let ssoURL = p.sourced(.ssoStartURL)
                 ?? ssoSession.flatMap { config.ssoSessions[$0.value]?.properties["sso_start_url"]?.sourced }
             if ssoSession != nil || ssoURL != nil {
-                chain.base = .sso(startURL: ssoURL, session: ssoSession, accountId: p.sourced("sso_account_id"),
-                                  roleName: p.sourced("sso_role_name"), profile: current)
+                chain.base = .sso(startURL: ssoURL, session: ssoSession, accountId: p.sourced(.ssoAccountId),
+                                  roleName: p.sourced(.ssoRoleName), profile: current)
                 if let s = ssoSession, config.ssoSessions[s.value] == nil {
                     block(Finding(id: "chain.sso-session-missing", severity: .fail,
                                   title: "sso_session \(s.value) has no [sso-session \(s.value)] section",
@@ -426,7 +427,9 @@ public enum ChainResolver {
                           hop: hopsTopFirst.count))
             break
         }
-        chain.hops = hopsTopFirst.reversed()
+        // Reversed in place: a RoleHop is large, so no second array of copies.
+        hopsTopFirst.reverse()
+        chain.hops = hopsTopFirst
         return chain
     }
 
@@ -440,8 +443,8 @@ public enum ChainResolver {
     }
 
     static func staticKeys(_ p: Profile, _ name: String, _ chain: inout ResolvedChain) -> StaticKeys? {
-        guard let id = p.sourced("aws_access_key_id"), let secret = p.sourced("aws_secret_access_key") else {
-            let have = p.sourced("aws_access_key_id") ?? p.sourced("aws_secret_access_key")
+        guard let id = p.sourced(.awsAccessKeyId), let secret = p.sourced(.awsSecretAccessKey) else {
+            let have = p.sourced(.awsAccessKeyId) ?? p.sourced(.awsSecretAccessKey)
             let f = Finding(id: "chain.partial-static-keys", severity: .fail,
                             title: "Profile \(name) has only one of aws_access_key_id and aws_secret_access_key",
                             evidence: [Evidence("present", have.map { _ in "one key" } ?? "", source: have?.source)],
@@ -450,37 +453,43 @@ public enum ChainResolver {
             chain.findings.append(f)
             return nil
         }
-        let token = (p.sourced("aws_session_token") ?? p.sourced("aws_security_token")).map {
+        let token = (p.sourced(.awsSessionToken) ?? p.sourced(.awsSecurityToken)).map {
             Sourced(Secret($0.value), from: $0.source)
         }
         return StaticKeys(accessKeyId: id, secretAccessKey: Sourced(Secret(secret.value), from: secret.source),
                           sessionToken: token, profile: name)
     }
 
-    static func hop(_ kind: RoleHop.Kind, _ p: Profile, roleArn: Sourced<String>, view v: EnvView) -> RoleHop {
-        var h = RoleHop(kind: kind, profile: p.name, roleArn: roleArn)
-        h.sessionName = p.sourced("role_session_name")
-            ?? (kind == .assumeRoleWithWebIdentity ? v.roleSessionName : nil)
-        h.externalId = p.sourced("external_id")
-        h.mfaSerial = p.sourced("mfa_serial")
-        if let d = p.sourced("duration_seconds") {
-            h.durationSeconds = Int(d.value).map { Sourced($0, from: d.source) }
+    /// One hop built in a single initializer call (a RoleHop is large: every later assignment to a copy
+    /// costs more than passing the value in).
+    static func hop(_ kind: RoleHop.Kind, _ p: Profile, roleArn: Sourced<String>, view v: EnvView,
+                    sourceProfile: Sourced<String>? = nil, credentialSource: Sourced<String>? = nil) -> RoleHop {
+        var duration: Sourced<Int>?
+        if let d = p.sourced(.durationSeconds) {
+            duration = Int(d.value).map { Sourced($0, from: d.source) }
                 ?? Sourced(-1, from: d.source)  // marks "not a number" for `finish` to report
         }
-        if kind == .assumeRoleWithWebIdentity { h.webIdentityTokenFile = p.sourced("web_identity_token_file") }
-        return h
+        let web = kind == .assumeRoleWithWebIdentity
+        return RoleHop(kind: kind, profile: p.name, roleArn: roleArn,
+                       sessionName: p.sourced(.roleSessionName) ?? (web ? v.roleSessionName : nil),
+                       externalId: p.sourced(.externalId), mfaSerial: p.sourced(.mfaSerial),
+                       durationSeconds: duration, webIdentityTokenFile: web ? p.sourced(.webIdentityTokenFile) : nil,
+                       sourceProfile: sourceProfile, credentialSource: credentialSource)
     }
+
+    /// Settings of source profiles that the SDKs ignore (reported when they differ from what is used).
+    static let sourceProfileChecks: [ConfigKey] = [.region, .stsRegionalEndpoints, .endpointURL, .useFIPSEndpoint]
 
     /// Per-hop region, endpoint, chaining flag and the checks that need the whole chain.
     static func finish(_ chain: inout ResolvedChain, config: SharedConfig, view v: EnvView) {
         let topProfile = chain.profile.flatMap { config.profiles[$0.value] }
-        let region = v.region ?? v.defaultRegion ?? topProfile?.sourced("region")
+        let region = v.region ?? v.defaultRegion ?? topProfile?.sourced(.region)
         chain.region = region
         let settings = v.endpoint.adding(profile: topProfile, services: config.services, region: region)
         // A chain that cannot be resolved gets no region or endpoint advice: it would only add noise.
         if chain.blocker == nil, !chain.hops.isEmpty, region == nil {
             let elsewhere = (chain.hops.compactMap(\.profile) + [chain.base.profile].compactMap { $0 })
-                .lazy.compactMap { config.profiles[$0]?.sourced("region") }.first
+                .lazy.compactMap { config.profiles[$0]?.sourced(.region) }.first
             chain.findings.append(Finding(
                 id: "chain.region-missing", severity: .warn,
                 title: elsewhere != nil ? "The region of a source profile is not inherited"
@@ -493,19 +502,32 @@ public enum ChainResolver {
         }
         // Source profiles' own region and endpoint settings are never used: say so where they differ.
         if chain.blocker == nil, let top = chain.profile?.value {
-            var names = chain.hops.compactMap(\.profile)
-            if let b = chain.base.profile { names.append(b) }
+            // The profiles of the hops, then the base's, read in place (no array of names per chain).
+            let hopCount = chain.hops.count
+            let baseProfile = chain.base.profile
+            func profileName(_ i: Int) -> String? { i < hopCount ? chain.hops[i].profile : baseProfile }
             var seen: Set<String> = []
-            for (i, name) in names.enumerated() where name != top {
+            for i in 0...hopCount {
+                guard let name = profileName(i), name != top else { continue }
                 // Chains are short: only long ones need a set to skip repeats.
-                if names.count > 8 { if !seen.insert(name).inserted { continue } } else if names[..<i].contains(name) { continue }
+                if hopCount >= 8 {
+                    if !seen.insert(name).inserted { continue }
+                } else if (0..<i).contains(where: { profileName($0) == name }) {
+                    continue
+                }
                 guard let p = config.profiles[name] else { continue }
-                let checks: [(String, Sourced<String>?)] = [
-                    ("region", region), ("sts_regional_endpoints", settings.stsRegionalEndpoints),
-                    ("endpoint_url", settings.profileEndpoint), ("use_fips_endpoint", settings.useFIPS),
-                ]
-                for (key, used) in checks {
-                    guard let own = p.sourced(key), used?.value != own.value else { continue }
+                for k in Self.sourceProfileChecks {
+                    // Most source profiles set none of these: the used value is only looked at when they do.
+                    guard p.has(k), let own = p.sourced(k) else { continue }
+                    let used: Sourced<String>?
+                    switch k {
+                    case .region: used = region
+                    case .stsRegionalEndpoints: used = settings.stsRegionalEndpoints
+                    case .endpointURL: used = settings.profileEndpoint
+                    default: used = settings.useFIPS
+                    }
+                    guard used?.value != own.value else { continue }
+                    let key = k.name
                     chain.findings.append(Finding(
                         id: "chain.source-profile-setting-unused", severity: .info,
                         title: "\(key) = \(own.value) of profile \(name) is not used for the STS calls",
@@ -518,7 +540,7 @@ public enum ChainResolver {
             }
         }
         // Every hop's STS client is configured from the same profile and environment: one resolution.
-        let ep = chain.hops.isEmpty ? nil : STSEndpoint.resolve(settings, hop: 1)
+        let ep = chain.hops.isEmpty ? nil : v.endpoints.resolve(settings)
         if let ep, chain.blocker == nil { chain.findings += ep.findings }
         for i in chain.hops.indices {
             let n = i + 1
@@ -527,8 +549,9 @@ public enum ChainResolver {
             chain.hops[i].stsEndpoint = ep.url
             chain.hops[i].signingRegion = ep.signingRegion
             chain.hops[i].isChained = i > 0 || chain.base.isRoleSession
-            let h = chain.hops[i]
-            if let s = h.sessionName, !isValidSessionName(s.value) {
+            // Only the fields checked below are read: copying the whole hop costs a retain per string.
+            let isChained = chain.hops[i].isChained
+            if let s = chain.hops[i].sessionName, !isValidSessionName(s.value) {
                 chain.findings.append(Finding(
                     id: "chain.session-name-invalid", severity: .fail,
                     title: "Role session name \"\(s.value)\" is not valid",
@@ -536,7 +559,7 @@ public enum ChainResolver {
                     why: "STS accepts 2 to 64 characters from [A-Za-z0-9_+=,.@-] and rejects the call otherwise.",
                     fix: "Use a name like rolehop-session.", hop: n))
             }
-            if let d = h.durationSeconds {
+            if let d = chain.hops[i].durationSeconds {
                 if d.value < 0 {
                     chain.findings.append(Finding(
                         id: "chain.duration-invalid", severity: .warn, title: "duration_seconds is not a number",
@@ -544,7 +567,7 @@ public enum ChainResolver {
                         why: "botocore ignores it silently (3600 s); other SDKs reject the profile.",
                         fix: "Write a number of seconds, e.g. duration_seconds = 3600.", hop: n))
                     chain.hops[i].durationSeconds = nil
-                } else if h.isChained && d.value > 3600 {
+                } else if isChained && d.value > 3600 {
                     chain.findings.append(Finding(
                         id: "chain.duration-over-chaining-limit", severity: .fail,
                         title: "duration_seconds \(d.value) exceeds the 1 hour limit of role chaining",
@@ -562,5 +585,22 @@ public enum ChainResolver {
                 }
             }
         }
+    }
+}
+
+/// Remembers the STS endpoint of each region when only the region decides it (the common case): the
+/// result then depends on the region's value alone, not on where it was set, and building it costs strings.
+final class EndpointCache {
+    var byRegion: [String: STSEndpoint] = [:]
+
+    func resolve(_ s: STSEndpointSettings) -> STSEndpoint {
+        guard s.stsRegionalEndpoints == nil, s.useFIPS == nil, s.useDualStack == nil, s.envServiceEndpoint == nil,
+              s.servicesEndpoint == nil, s.envGlobalEndpoint == nil, s.profileEndpoint == nil,
+              s.ignoreConfiguredEndpoints == nil else { return STSEndpoint.resolve(s, hop: 1) }
+        let key = s.region?.value ?? ""
+        if let hit = byRegion[key] { return hit }
+        let ep = STSEndpoint.resolve(s, hop: 1)
+        if byRegion.count < 64 { byRegion[key] = ep }
+        return ep
     }
 }

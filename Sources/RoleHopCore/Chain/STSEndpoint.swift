@@ -53,12 +53,12 @@ public struct STSEndpointSettings: Sendable, Hashable {
         var s = self
         s.region = region
         guard let profile else { return s }
-        s.stsRegionalEndpoints = s.stsRegionalEndpoints ?? profile.sourced("sts_regional_endpoints")
-        s.useFIPS = s.useFIPS ?? profile.sourced("use_fips_endpoint")
-        s.useDualStack = s.useDualStack ?? profile.sourced("use_dualstack_endpoint")
-        s.profileEndpoint = profile.sourced("endpoint_url")
-        s.ignoreConfiguredEndpoints = s.ignoreConfiguredEndpoints ?? profile.sourced("ignore_configured_endpoint_urls")
-        if let name = profile["services"]?.value, let section = services[name],
+        s.stsRegionalEndpoints = s.stsRegionalEndpoints ?? profile.sourced(.stsRegionalEndpoints)
+        s.useFIPS = s.useFIPS ?? profile.sourced(.useFIPSEndpoint)
+        s.useDualStack = s.useDualStack ?? profile.sourced(.useDualStackEndpoint)
+        s.profileEndpoint = profile.sourced(.endpointURL)
+        s.ignoreConfiguredEndpoints = s.ignoreConfiguredEndpoints ?? profile.sourced(.ignoreConfiguredEndpointURLs)
+        if let name = profile[.services]?.value, let section = services[name],
            let sts = section.properties["sts"], let url = sts.subProperty("endpoint_url"), !url.value.isEmpty {
             s.servicesEndpoint = url.sourced
         }

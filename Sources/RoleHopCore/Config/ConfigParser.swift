@@ -16,7 +16,9 @@ public enum ConfigSectionKind: String, Sendable, Hashable {
 /// One `key = value` line (or an indented sub-property of one), with its position.
 public struct ConfigProperty: Sendable, Hashable {
     /// The key, lower-cased (keys are case-insensitive in every SDK).
-    public var key: String
+    public var key: String { didSet { known = ConfigKey(name: key) } }
+    /// The interned key when rolehop knows it (derived from `key`).
+    public private(set) var known: ConfigKey?
     /// The value, trimmed, inline comment removed, continuation lines joined with `\n`.
     public var value: String
     /// Where the value starts (file, line, column of the first value byte; the key's column when empty).
@@ -26,9 +28,19 @@ public struct ConfigProperty: Sendable, Hashable {
 
     public init(key: String, value: String, source: Source, subProperties: [ConfigProperty] = []) {
         self.key = key
+        self.known = ConfigKey(name: key)
         self.value = value
         self.source = source
         self.subProperties = subProperties
+    }
+
+    /// A property whose key is already interned (the parser's path: no key string is built).
+    init(known: ConfigKey, value: String, source: Source) {
+        self.key = known.name
+        self.known = known
+        self.value = value
+        self.source = source
+        self.subProperties = []
     }
 
     /// A sub-property by (lower-case) name; the last one wins, as for properties.
@@ -382,12 +394,27 @@ private struct Parser {
                  fix: "Correct the property name.")
             return
         }
-        let key = lowerKey(ka, kb)
         let column = (va < vb ? va : ka) - s + 1
-        let prop = ConfigProperty(key: key, value: text(va, vb), source: src(line, column))
+        let prop: ConfigProperty
+        if let known = knownKey(ka, kb) {
+            prop = ConfigProperty(known: known, value: text(va, vb), source: src(line, column))
+        } else {
+            prop = ConfigProperty(key: lowerKey(ka, kb), value: text(va, vb), source: src(line, column))
+        }
         sections[cur].properties.append(prop)
         lastProperty = sections[cur].properties.count - 1
         inSubBlock = va == vb
+    }
+
+    /// The interned key these bytes spell (case-insensitively), without building a String.
+    func knownKey(_ a: Int, _ b: Int) -> ConfigKey? {
+        guard b - a <= 31 else { return nil }
+        var hasUpper = false
+        for i in a..<b where bytes[i] >= 0x41 && bytes[i] <= 0x5A { hasUpper = true; break }
+        if !hasUpper { return ConfigKey.lookup(UnsafeBufferPointer(rebasing: bytes[a..<b])) }
+        var lowered = Array(bytes[a..<b])
+        for i in lowered.indices where lowered[i] >= 0x41 && lowered[i] <= 0x5A { lowered[i] += 0x20 }
+        return lowered.withUnsafeBufferPointer { ConfigKey.lookup($0) }
     }
 
     func lowerKey(_ a: Int, _ b: Int) -> String {

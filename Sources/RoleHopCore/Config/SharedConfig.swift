@@ -1,23 +1,129 @@
 /// One profile after merging every section that defines it in the config and credentials files.
+///
+/// The winning properties are kept in a list (in the order their keys first appeared) with a fixed slot per
+/// known key (`ConfigKey`), so the resolver's lookups are array reads, not String hashing; a profile made
+/// from one section shares that section's property storage.
 public struct Profile: Sendable, Hashable {
     public var name: String
     /// Every header that contributed (file:line), in reading order.
     public var sections: [Source]
-    /// Properties by lower-case key; the value that wins under the merge rules.
-    public var properties: [String: ConfigProperty]
+    /// The winning properties, in the order their keys first appeared.
+    public private(set) var orderedProperties: [ConfigProperty] = []
+    var slots = ConfigKeySlots()
+    /// Index + 1 into `orderedProperties` of each property whose key rolehop does not know.
+    var others: [String: Int] = [:]
 
     public init(name: String, sections: [Source] = [], properties: [String: ConfigProperty] = [:]) {
         self.name = name
         self.sections = sections
-        self.properties = properties
+        for (_, p) in properties { set(p) }
     }
 
-    public subscript(_ key: String) -> ConfigProperty? { properties[key] }
+    /// A profile from one section's properties, sharing their storage unless a key repeats; `duplicate` is
+    /// called with (overridden, used) for each repeated key.
+    init(name: String, sections: [Source], adopting list: [ConfigProperty],
+         duplicate: (ConfigProperty, ConfigProperty) -> Void) {
+        self.name = name
+        self.sections = sections
+        var slots = ConfigKeySlots()
+        var others: [String: Int] = [:]
+        var repeated = false
+        for i in list.indices {
+            let p = list[i]
+            if let k = p.known {
+                if slots[k] != 0 { repeated = true; break }
+                slots[k] = i + 1
+            } else {
+                if others[p.key] != nil { repeated = true; break }
+                others[p.key] = i + 1
+            }
+        }
+        if !repeated {
+            self.orderedProperties = list
+            self.slots = slots
+            self.others = others
+            return
+        }
+        for p in list { if let old = set(p) { duplicate(old, p) } }
+    }
+
+    /// Properties by lower-case key; the value that wins under the merge rules.
+    public var properties: [String: ConfigProperty] {
+        get {
+            var d: [String: ConfigProperty] = [:]
+            d.reserveCapacity(orderedProperties.count)
+            for p in orderedProperties { d[p.key] = p }
+            return d
+        }
+        set {
+            orderedProperties = []
+            slots = ConfigKeySlots()
+            others = [:]
+            for (_, p) in newValue { set(p) }
+        }
+    }
+
+    /// Sets a property (replacing the one with the same key in place); returns the replaced one.
+    @discardableResult
+    public mutating func set(_ p: ConfigProperty) -> ConfigProperty? {
+        if let k = p.known {
+            let i = slots[k]
+            if i != 0 {
+                let old = orderedProperties[i - 1]
+                orderedProperties[i - 1] = p
+                return old
+            }
+            orderedProperties.append(p)
+            slots[k] = orderedProperties.count
+            return nil
+        }
+        if let i = others[p.key] {
+            let old = orderedProperties[i - 1]
+            orderedProperties[i - 1] = p
+            return old
+        }
+        orderedProperties.append(p)
+        others[p.key] = orderedProperties.count
+        return nil
+    }
+
+    public subscript(_ key: String) -> ConfigProperty? {
+        if let k = ConfigKey(name: key) { return self[k] }
+        return others[key].map { orderedProperties[$0 - 1] }
+    }
+
+    public subscript(_ key: ConfigKey) -> ConfigProperty? {
+        let i = slots[key]
+        return i == 0 ? nil : orderedProperties[i - 1]
+    }
 
     /// A non-empty value with its provenance.
     public func sourced(_ key: String) -> Sourced<String>? {
-        guard let p = properties[key], !p.value.isEmpty else { return nil }
+        guard let p = self[key], !p.value.isEmpty else { return nil }
         return p.sourced
+    }
+
+    /// A non-empty value of a known key with its provenance (an array read).
+    public func sourced(_ key: ConfigKey) -> Sourced<String>? {
+        let i = slots[key]
+        guard i != 0 else { return nil }
+        let p = orderedProperties[i - 1]
+        return p.value.isEmpty ? nil : Sourced(p.value, from: p.source)
+    }
+
+    /// True when a known key has a non-empty value (no copy of the value).
+    public func has(_ key: ConfigKey) -> Bool {
+        let i = slots[key]
+        return i != 0 && !orderedProperties[i - 1].value.isEmpty
+    }
+
+    public static func == (a: Profile, b: Profile) -> Bool {
+        a.name == b.name && a.sections == b.sections && a.properties == b.properties
+    }
+
+    public func hash(into h: inout Hasher) {
+        h.combine(name)
+        h.combine(sections)
     }
 }
 
@@ -98,12 +204,8 @@ public struct SharedConfig: Sendable {
                 let index = profiles.index(forKey: section.name)
                 if index == nil {
                     profileNames.append(section.name)
-                    var fresh = Profile(name: section.name, sections: [section.source])
-                    fresh.properties.reserveCapacity(section.properties.count)
-                    for p in section.properties {
-                        if let old = fresh.properties.updateValue(p, forKey: p.key) {
-                            findings.append(Self.duplicateFinding(old: old, new: p, sectionName: section.name))
-                        }
+                    let fresh = Profile(name: section.name, sections: [section.source], adopting: section.properties) {
+                        findings.append(Self.duplicateFinding(old: $0, new: $1, sectionName: section.name))
                     }
                     profiles[section.name] = fresh
                 } else {
@@ -113,7 +215,7 @@ public struct SharedConfig: Sendable {
                     }
                     profiles[section.name]?.sections.append(section.source)
                     for p in section.properties {
-                        if let old = profiles[section.name]?.properties.updateValue(p, forKey: p.key) {
+                        if let old = profiles[section.name]?.set(p) {
                             findings.append(Self.duplicateFinding(old: old, new: p, sectionName: section.name))
                         }
                     }

@@ -144,28 +144,22 @@ public struct SigV4Signer: Sendable {
             if addContentSHA256Header { headers.append(("x-amz-content-sha256", String(decoding: payloadHash, as: UTF8.self))) }
         }
         let url = URLParts(request.url)
-        let canonical = canonicalRequest(method: request.method, url: url, extraQuery: [], headers: headers,
+        var canonical = canonicalRequest(method: request.method, url: url, extraQuery: [], headers: headers,
                                          payloadHash: payloadHash)
         let scope = credentialScope(dateStamp: dateBytes[0..<8])
         let sts = stringToSign(amzDate: dateBytes, scope: scope, canonicalRequest: canonical.bytes)
         let sig = signature(stringToSign: sts, dateStamp: dateBytes[0..<8])
 
-        var auth: [UInt8] = []
-        auth.reserveCapacity(120 + canonical.signedHeaders.count + credentials.accessKeyId.utf8.count)
-        auth.append(contentsOf: "AWS4-HMAC-SHA256 Credential=".utf8)
-        auth.append(contentsOf: credentials.accessKeyId.utf8)
-        auth.append(UInt8(ascii: "/"))
-        auth.append(contentsOf: scope)
-        auth.append(contentsOf: ", SignedHeaders=".utf8)
-        auth.append(contentsOf: canonical.signedHeaders)
-        auth.append(contentsOf: ", Signature=".utf8)
-        auth.append(contentsOf: sig)
-        let authorization = String(decoding: auth, as: UTF8.self)
+        let authorization = Self.authorizationHeader(accessKeyId: credentials.accessKeyId, scope: scope,
+                                                     signedHeaders: canonical.signedHeaders, signature: sig)
         headers.append(("Authorization", authorization))
 
         var signed = request
         signed.headers = headers
+        // Take the canonical bytes out of the tuple so the array is uniquely referenced: the token is then
+        // masked in place instead of in a copy.
         var shown = canonical.bytes
+        canonical.bytes = []
         if let r = canonical.tokenRange {
             // The token header value is the only place a session token can appear in an Authorization-signed
             // canonical request (the query and headers are the caller's); cut it out by position.
@@ -175,6 +169,40 @@ public struct SigV4Signer: Sendable {
         }
         let trace = SigV4Trace(bytes: shown, sts, sig, scope, canonical.signedHeaders)
         return SignedRequest(request: signed, trace: trace, authorization: authorization)
+    }
+
+    /// `AWS4-HMAC-SHA256 Credential=KEY/SCOPE, SignedHeaders=..., Signature=...`, written straight into the
+    /// String's storage (one allocation).
+    static func authorizationHeader(accessKeyId: String, scope: [UInt8], signedHeaders: [UInt8], signature: [UInt8])
+        -> String {
+        let parts: (StaticString, StaticString, StaticString) =
+            ("AWS4-HMAC-SHA256 Credential=", ", SignedHeaders=", ", Signature=")
+        let capacity = parts.0.utf8CodeUnitCount + accessKeyId.utf8.count + 1 + scope.count
+            + parts.1.utf8CodeUnitCount + signedHeaders.count + parts.2.utf8CodeUnitCount + signature.count
+        return String(unsafeUninitializedCapacity: capacity) { out in
+            // A moving pointer, no captured counter: a nested function mutating a captured `var` costs a
+            // dynamic exclusivity check per call.
+            let base = out.baseAddress.unsafelyUnwrapped
+            var p = base
+            p = put(parts.0.utf8Start, parts.0.utf8CodeUnitCount, at: p)
+            var id = accessKeyId
+            p = id.withUTF8 { put($0.baseAddress, $0.count, at: p) }
+            p.pointee = UInt8(ascii: "/")
+            p += 1
+            p = scope.withUnsafeBufferPointer { put($0.baseAddress, $0.count, at: p) }
+            p = put(parts.1.utf8Start, parts.1.utf8CodeUnitCount, at: p)
+            p = signedHeaders.withUnsafeBufferPointer { put($0.baseAddress, $0.count, at: p) }
+            p = put(parts.2.utf8Start, parts.2.utf8CodeUnitCount, at: p)
+            p = signature.withUnsafeBufferPointer { put($0.baseAddress, $0.count, at: p) }
+            return p - base
+        }
+    }
+
+    @inline(__always)
+    private static func put(_ src: UnsafePointer<UInt8>?, _ count: Int, at p: UnsafeMutablePointer<UInt8>)
+        -> UnsafeMutablePointer<UInt8> {
+        if let src, count > 0 { p.update(from: src, count: count) }
+        return p + count
     }
 
     /// Presigns `request`: the signature goes into the query with `X-Amz-Expires` seconds of validity
@@ -438,60 +466,166 @@ public struct SigV4Signer: Sendable {
     /// As above, also reporting where the `x-amz-security-token` value landed in `out` (to mask it for display).
     static func appendCanonicalHeaders(_ headers: [(String, String)], url: URLParts, into out: inout [UInt8],
                                        tokenRange: inout Range<Int>?) -> [UInt8] {
-        // Lowercased names and trimmed values go into one scratch buffer, addressed by ranges: two allocations
-        // per request instead of two per header.
-        var buf: [UInt8] = []
-        buf.reserveCapacity(headers.count * 48 + 64)
-        var spans: [(name: Range<Int>, value: Range<Int>, order: Int)] = []
-        spans.reserveCapacity(headers.count + 1)
-        var hasHost = false
-        for (name, value) in headers {
-            let ns = buf.count
-            for b in name.utf8 { buf.append(b >= 65 && b <= 90 ? b + 32 : b) }
-            let nameRange = ns..<buf.count
-            if isUnsignedHeader(buf[nameRange]) { buf.removeLast(nameRange.count); continue }
-            if buf[nameRange].elementsEqual(hostBytes) { hasHost = true }
-            let vs = buf.count
-            trimAll(value.utf8, into: &buf)
-            spans.append((nameRange, vs..<buf.count, spans.count))
-        }
-        if !hasHost {
-            let ns = buf.count
-            buf.append(contentsOf: hostBytes)
-            let vs = buf.count
-            url.appendHostForSigning(into: &buf)
-            spans.append((ns..<vs, vs..<buf.count, spans.count))
-        }
-        // Sort by name, keeping the original order of repeated headers (their values join in that order).
-        buf.withUnsafeBufferPointer { b in
-            spans.sort { x, y in
-                let a = UnsafeBufferPointer(rebasing: b[x.name]), c = UnsafeBufferPointer(rebasing: b[y.name])
-                if a.elementsEqual(c) { return x.order < y.order }
-                return a.lexicographicallyPrecedes(c)
+        // Lowercased names and trimmed values go into one stack scratch buffer addressed by offsets (no heap
+        // allocation, no per-byte uniqueness checks); `out` grows once and is filled with bulk copies.
+        var capacity = 8 + url.hostCapacity
+        for (k, v) in headers { capacity += k.utf8.count + v.utf8.count }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { scratch in
+            withUnsafeTemporaryAllocation(of: HeaderSpan.self, capacity: headers.count + 1) { spans in
+                let buf = scratch.baseAddress.unsafelyUnwrapped
+                var n = 0
+                var count = 0
+                var hasHost = false
+                for (name, value) in headers {
+                    let ns = n
+                    n = lowercase(name.utf8, into: buf, at: n)
+                    let lname = UnsafeBufferPointer(start: buf + ns, count: n - ns)
+                    if isUnsignedHeader(lname) { n = ns; continue }
+                    if equalBytes(lname, "host") { hasHost = true }
+                    let vs = n
+                    n = trimAll(value.utf8, into: buf, at: n)
+                    spans[count] = HeaderSpan(name: ns, value: vs, end: n, order: count)
+                    count += 1
+                }
+                if !hasHost {
+                    let ns = n
+                    for b in "host".utf8 { buf[n] = b; n += 1 }
+                    let vs = n
+                    n += url.writeHostForSigning(to: buf + n)
+                    spans[count] = HeaderSpan(name: ns, value: vs, end: n, order: count)
+                    count += 1
+                }
+                // Sort by name, keeping the original order of repeated headers (their values join in that
+                // order). Insertion sort: a request has a handful of headers.
+                func name(_ h: HeaderSpan) -> UnsafeBufferPointer<UInt8> {
+                    UnsafeBufferPointer(start: buf + h.name, count: h.value - h.name)
+                }
+                func before(_ x: HeaderSpan, _ y: HeaderSpan) -> Bool {
+                    let c = compareBytes(name(x), name(y))
+                    return c != 0 ? c < 0 : x.order < y.order
+                }
+                if count > 1 {
+                    for i in 1..<count {
+                        let h = spans[i]
+                        var j = i
+                        while j > 0, before(h, spans[j - 1]) { spans[j] = spans[j - 1]; j -= 1 }
+                        spans[j] = h
+                    }
+                }
+                var total = 0
+                var namesTotal = 0
+                for i in 0..<count {
+                    total += spans[i].end - spans[i].name + 2
+                    namesTotal += spans[i].value - spans[i].name + 1
+                }
+                out.reserveCapacity(out.count + total)
+                var signed: [UInt8] = []
+                signed.reserveCapacity(namesTotal)
+                var i = 0
+                while i < count {
+                    let nm = name(spans[i])
+                    out.append(contentsOf: nm)
+                    out.append(UInt8(ascii: ":"))
+                    let valueStart = out.count
+                    out.append(contentsOf: UnsafeBufferPointer(start: buf + spans[i].value,
+                                                               count: spans[i].end - spans[i].value))
+                    var j = i + 1
+                    while j < count, compareBytes(name(spans[j]), nm) == 0 {
+                        out.append(UInt8(ascii: ","))
+                        out.append(contentsOf: UnsafeBufferPointer(start: buf + spans[j].value,
+                                                                   count: spans[j].end - spans[j].value))
+                        j += 1
+                    }
+                    if equalBytes(nm, "x-amz-security-token") { tokenRange = valueStart..<out.count }
+                    out.append(0x0A)
+                    if !signed.isEmpty { signed.append(UInt8(ascii: ";")) }
+                    signed.append(contentsOf: nm)
+                    i = j
+                }
+                return signed
             }
         }
-        var signed: [UInt8] = []
-        signed.reserveCapacity(spans.count * 16)
-        var i = 0
-        while i < spans.count {
-            let name = buf[spans[i].name]
-            out.append(contentsOf: name)
-            out.append(UInt8(ascii: ":"))
-            let valueStart = out.count
-            out.append(contentsOf: buf[spans[i].value])
-            var j = i + 1
-            while j < spans.count, buf[spans[j].name].elementsEqual(name) {
-                out.append(UInt8(ascii: ","))
-                out.append(contentsOf: buf[spans[j].value])
-                j += 1
-            }
-            if name.elementsEqual(tokenHeaderBytes) { tokenRange = valueStart..<out.count }
-            out.append(0x0A)
-            if !signed.isEmpty { signed.append(UInt8(ascii: ";")) }
-            signed.append(contentsOf: name)
-            i = j
+    }
+
+    /// Where one header's lowercased name and trimmed value sit in the scratch buffer.
+    struct HeaderSpan {
+        var name: Int
+        var value: Int
+        var end: Int
+        var order: Int
+    }
+
+    /// Byte-wise three-way comparison (as `lexicographicallyPrecedes`, without the generic overhead).
+    @inline(__always)
+    static func compareBytes(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
+        let n = min(a.count, b.count)
+        if n > 0, let pa = a.baseAddress, let pb = b.baseAddress {
+            let c = memcmp(pa, pb, n)
+            if c != 0 { return Int(c) }
         }
-        return signed
+        return a.count - b.count
+    }
+
+    @inline(__always)
+    static func equalBytes(_ a: UnsafeBufferPointer<UInt8>, _ literal: StaticString) -> Bool {
+        let n = literal.utf8CodeUnitCount
+        guard a.count == n else { return false }
+        guard n > 0, let pa = a.baseAddress else { return true }
+        return memcmp(pa, literal.utf8Start, n) == 0
+    }
+
+    /// Trimall into a raw buffer at offset `at`; returns the new end (the output is never longer than `value`).
+    static func trimAll(_ value: String.UTF8View, into buf: UnsafeMutablePointer<UInt8>, at: Int) -> Int {
+        if let end = value.withContiguousStorageIfAvailable({ trimAll($0, into: buf, at: at) }) { return end }
+        return Array(value).withUnsafeBufferPointer { trimAll($0, into: buf, at: at) }
+    }
+
+    /// ASCII-lowercases `name` into a raw buffer at offset `at`; returns the new end.
+    static func lowercase(_ name: String.UTF8View, into buf: UnsafeMutablePointer<UInt8>, at: Int) -> Int {
+        let done: Int? = name.withContiguousStorageIfAvailable { u in
+            for k in 0..<u.count { let b = u[k]; buf[at + k] = b >= 65 && b <= 90 ? b + 32 : b }
+            return at + u.count
+        }
+        if let done { return done }
+        var n = at
+        for b in name { buf[n] = b >= 65 && b <= 90 ? b + 32 : b; n += 1 }
+        return n
+    }
+
+    static func trimAll(_ value: UnsafeBufferPointer<UInt8>, into buf: UnsafeMutablePointer<UInt8>, at: Int) -> Int {
+        // Most values need no trimming: one copy.
+        if value.count > 0, let base = value.baseAddress, !isWhitespace(value[0]),
+           !isWhitespace(value[value.count - 1]) {
+            var clean = true
+            var prevSpace = false
+            for b in value {
+                if b == 0x20 {
+                    if prevSpace { clean = false; break }
+                    prevSpace = true
+                } else if b < 0x20 && isWhitespace(b) {
+                    clean = false
+                    break
+                } else {
+                    prevSpace = false
+                }
+            }
+            if clean {
+                (buf + at).update(from: base, count: value.count)
+                return at + value.count
+            }
+        }
+        var n = at
+        var pendingSpace = false
+        for b in value {
+            if isWhitespace(b) {
+                pendingSpace = n > at
+            } else {
+                if pendingSpace { buf[n] = 0x20; n += 1; pendingSpace = false }
+                buf[n] = b
+                n += 1
+            }
+        }
+        return n
     }
 
     /// The `;`-separated signed-header names for these headers.
@@ -500,18 +634,17 @@ public struct SigV4Signer: Sendable {
         return String(decoding: appendCanonicalHeaders(headers, url: url, into: &scratch), as: UTF8.self)
     }
 
-    private static let hostBytes: [UInt8] = Array("host".utf8)
-    private static let tokenHeaderBytes: [UInt8] = Array("x-amz-security-token".utf8)
     private static let unsignedHeaderBytes: [[UInt8]] = unsignedHeaders.map { Array($0.utf8) }
 
-    private static func isUnsignedHeader(_ lname: ArraySlice<UInt8>) -> Bool {
+    private static func isUnsignedHeader(_ lname: UnsafeBufferPointer<UInt8>) -> Bool {
         // Short-circuit the common signed names (x-amz-*, content-*, host) before the list scan.
-        let s = lname.startIndex
-        if lname.count > 6 && lname[s] == UInt8(ascii: "x") && lname[s + 1] == UInt8(ascii: "-")
-            && lname[s + 2] == UInt8(ascii: "a") && lname[s + 5] == UInt8(ascii: "-") {
+        if lname.count > 6 && lname[0] == UInt8(ascii: "x") && lname[1] == UInt8(ascii: "-")
+            && lname[2] == UInt8(ascii: "a") && lname[5] == UInt8(ascii: "-") {
             return false
         }
-        for u in unsignedHeaderBytes where u.elementsEqual(lname) { return true }
+        for u in unsignedHeaderBytes where u.count == lname.count {
+            if u.withUnsafeBufferPointer({ compareBytes($0, lname) == 0 }) { return true }
+        }
         return false
     }
 
@@ -639,14 +772,21 @@ public struct SigV4Signer: Sendable {
     static func appendHexSHA256(_ bytes: [UInt8], into out: inout [UInt8]) {
         var hasher = SHA256()
         bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
-        hasher.finalize().withUnsafeBytes { raw in
-            hexTable.withUnsafeBufferPointer { table in
-                for b in raw {
-                    let pair = table[Int(b)]
-                    out.append(UInt8(truncatingIfNeeded: pair))
-                    out.append(UInt8(truncatingIfNeeded: pair >> 8))
+        let digest = hasher.finalize()
+        // Hex on the stack, then one bulk append (not 64 appends with a uniqueness check each).
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { hex in
+            digest.withUnsafeBytes { raw in
+                hexTable.withUnsafeBufferPointer { table in
+                    var o = 0
+                    for b in raw {
+                        let pair = table[Int(b)]
+                        hex[o] = UInt8(truncatingIfNeeded: pair)
+                        hex[o + 1] = UInt8(truncatingIfNeeded: pair >> 8)
+                        o += 2
+                    }
                 }
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: hex[0..<64]))
         }
     }
 
@@ -685,13 +825,26 @@ struct URLParts {
     var query: Substring
     private var scheme: Substring
     private var authority: Substring
+    /// The whole URL and the authority's UTF-8 offsets in it, to write the host from contiguous bytes.
+    private var source: String
+    private var authorityOffsets: Range<Int>
+    /// 443 for https, 80 for http, 0 otherwise: the port dropped from the signed host.
+    private var defaultPort = 0
 
     init(_ url: String) {
         // Offsets found on the contiguous UTF-8 bytes, then turned into string indices once.
         var o = (schemeEnd: 0, rest: 0, authorityEnd: 0, question: -1, end: 0)
+        var port = 0
         let found: Void? = url.utf8.withContiguousStorageIfAvailable { u in
             o = URLParts.offsets(u)
+            let lower = { (k: Int) in u[k] | 0x20 }
+            if o.schemeEnd == 5, lower(0) == 0x68, lower(1) == 0x74, lower(2) == 0x74, lower(3) == 0x70,
+               lower(4) == 0x73 { port = 443 }
+            if o.schemeEnd == 4, lower(0) == 0x68, lower(1) == 0x74, lower(2) == 0x74, lower(3) == 0x70 { port = 80 }
         }
+        source = url
+        authorityOffsets = o.rest..<o.authorityEnd
+        defaultPort = port
         if found == nil { o = URLParts.offsets(UnsafeBufferPointer(start: nil, count: 0), fallback: Array(url.utf8)) }
         let v = url.utf8
         func at(_ k: Int) -> String.Index { v.index(v.startIndex, offsetBy: k) }
@@ -741,6 +894,32 @@ struct URLParts {
         return (schemeEnd, rest, authorityEnd, question, end)
     }
 
+    /// An upper bound of the bytes `writeHostForSigning` writes.
+    var hostCapacity: Int { authority.utf8.count + 4 }
+
+    /// Writes the host as signed (lowercased, user info and the scheme's default port removed) at `p`;
+    /// returns the byte count (at most `hostCapacity`).
+    func writeHostForSigning(to p: UnsafeMutablePointer<UInt8>) -> Int {
+        var tmp: [UInt8] = []
+        let written: Int? = defaultPort == 0 ? nil : source.utf8.withContiguousStorageIfAvailable { all in
+            let a = UnsafeBufferPointer(rebasing: all[authorityOffsets])
+            var start = 0
+            var end = a.count
+            for k in 0..<a.count where a[k] == UInt8(ascii: "@") { start = k + 1 }
+            let n = end - start
+            if defaultPort == 443, n > 4, a[end - 4] == UInt8(ascii: ":"), a[end - 3] == UInt8(ascii: "4"),
+               a[end - 2] == UInt8(ascii: "4"), a[end - 1] == UInt8(ascii: "3") { end -= 4 }
+            if defaultPort == 80, n > 3, a[end - 3] == UInt8(ascii: ":"), a[end - 2] == UInt8(ascii: "8"),
+               a[end - 1] == UInt8(ascii: "0") { end -= 3 }
+            for k in start..<end { let b = a[k]; p[k - start] = b >= 65 && b <= 90 ? b + 32 : b }
+            return end - start
+        }
+        if let written { return written }
+        appendHostForSigning(into: &tmp)
+        for (k, b) in tmp.enumerated() { p[k] = b }
+        return tmp.count
+    }
+
     func appendHostForSigning(into out: inout [UInt8]) {
         let https = scheme.utf8.count == 5 && scheme.utf8.elementsEqual("https".utf8, by: { ($0 | 0x20) == $1 })
         let http = scheme.utf8.count == 4 && scheme.utf8.elementsEqual("http".utf8, by: { ($0 | 0x20) == $1 })
@@ -771,40 +950,64 @@ struct URLParts {
 
 /// Signing keys by date/region/service/secret. A reference held by the signer value so copies share it.
 final class SigningKeyCache: @unchecked Sendable {
-    private var lock = pthread_mutex_t()
-    private var entry: (date: [UInt8], region: String, service: String, secret: String, key: SymmetricKey,
-                        scope: [UInt8], inner: SHA256, outer: SHA256)?
-    init() { pthread_mutex_init(&lock, nil) }
-    deinit { pthread_mutex_destroy(&lock) }
+    /// One immutable entry: reading it under the lock costs one retain, not one per field.
+    final class Entry {
+        let date: [UInt8], region: String, service: String, secret: String, key: SymmetricKey, scope: [UInt8]
+        let inner: SHA256, outer: SHA256
+        init(date: [UInt8], region: String, service: String, secret: String, key: SymmetricKey, scope: [UInt8],
+             inner: SHA256, outer: SHA256) {
+            self.date = date; self.region = region; self.service = service; self.secret = secret; self.key = key
+            self.scope = scope; self.inner = inner; self.outer = outer
+        }
+
+        func matches(_ d: ArraySlice<UInt8>, _ r: String, _ s: String) -> Bool {
+            guard date.count == d.count else { return false }
+            let same = date.withUnsafeBufferPointer { a in
+                d.withUnsafeBufferPointer { b in a.count == 0 || memcmp(a.baseAddress.unsafelyUnwrapped,
+                                                                         b.baseAddress.unsafelyUnwrapped, a.count) == 0 }
+            }
+            return same && region == r && service == s
+        }
+    }
+
+    /// The mutex lives outside the object: `&storedProperty` of a class would cost a dynamic exclusivity
+    /// check per lock and unlock.
+    private let lock: UnsafeMutablePointer<pthread_mutex_t>
+    private var entry: Entry?
+    init() {
+        lock = .allocate(capacity: 1)
+        lock.initialize(to: pthread_mutex_t())
+        pthread_mutex_init(lock, nil)
+    }
+    deinit {
+        pthread_mutex_destroy(lock)
+        lock.deallocate()
+    }
+
+    private func current() -> Entry? {
+        pthread_mutex_lock(lock)
+        defer { pthread_mutex_unlock(lock) }
+        return entry
+    }
 
     func lookup(date: ArraySlice<UInt8>, region: String, service: String, secret: String) -> SymmetricKey? {
-        pthread_mutex_lock(&lock)
-        defer { pthread_mutex_unlock(&lock) }
-        guard let e = entry, e.date.elementsEqual(date), e.region == region, e.service == service, e.secret == secret
-        else { return nil }
+        guard let e = current(), e.matches(date, region, service), e.secret == secret else { return nil }
         return e.key
     }
 
     /// SHA-256 states fed with the key XOR ipad / opad.
     func pads(date: ArraySlice<UInt8>, region: String, service: String, secret: String) -> (inner: SHA256, outer: SHA256)? {
-        pthread_mutex_lock(&lock)
-        defer { pthread_mutex_unlock(&lock) }
-        guard let e = entry, e.date.elementsEqual(date), e.region == region, e.service == service, e.secret == secret
-        else { return nil }
+        guard let e = current(), e.matches(date, region, service), e.secret == secret else { return nil }
         return (e.inner, e.outer)
     }
 
     /// The credential scope bytes of the last date/region/service seen.
     func scope(date: ArraySlice<UInt8>, region: String, service: String) -> [UInt8]? {
-        pthread_mutex_lock(&lock)
-        defer { pthread_mutex_unlock(&lock) }
-        guard let e = entry, e.date.elementsEqual(date), e.region == region, e.service == service else { return nil }
+        guard let e = current(), e.matches(date, region, service) else { return nil }
         return e.scope
     }
 
-
     func store(date: ArraySlice<UInt8>, region: String, service: String, secret: String, key: SymmetricKey) {
-        pthread_mutex_lock(&lock)
         var scope = Array(date)
         scope.append(UInt8(ascii: "/"))
         scope.append(contentsOf: region.utf8)
@@ -818,7 +1021,10 @@ final class SigningKeyCache: @unchecked Sendable {
         block.map { $0 ^ 0x36 }.withUnsafeBytes { inner.update(bufferPointer: $0) }
         var outer = SHA256()
         block.map { $0 ^ 0x5C }.withUnsafeBytes { outer.update(bufferPointer: $0) }
-        entry = (Array(date), region, service, secret, key, scope, inner, outer)
-        pthread_mutex_unlock(&lock)
+        let e = Entry(date: Array(date), region: region, service: service, secret: secret, key: key, scope: scope,
+                      inner: inner, outer: outer)
+        pthread_mutex_lock(lock)
+        entry = e
+        pthread_mutex_unlock(lock)
     }
 }
