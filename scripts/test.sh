@@ -13,3 +13,6 @@ if [ $# -gt 0 ]; then swift test --skip-build "$@"; exit; fi
 TIMED='TimeoutTimingTests|RuntimeTests|TUITmuxTests|LiveExplorerTmuxTests|SecretsAndBundleTests'
 swift test --skip-build --skip "$TIMED"
 swift test --skip-build --filter "$TIMED"
+# The portable archive in an otherwise empty root (release build with a static Swift runtime, then chroot in a
+# private mount namespace: `--version`, `pod`, `check --offline`, the explorer under tmux).
+bash scripts/dist.sh --test
