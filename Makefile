@@ -1,5 +1,7 @@
 # Thin wrappers over scripts/ (the README's commands call the scripts directly, so make is optional).
-.PHONY: test deps build release demo
+.PHONY: test deps build release demo fuzz
+# Seconds per fuzz harness (make fuzz SECONDS=600).
+SECONDS ?= 60
 test:
 	bash scripts/test.sh
 deps:
@@ -10,3 +12,5 @@ release:
 	swift build -c release --product rolehop
 demo:
 	bash scripts/demo.sh
+fuzz:
+	bash scripts/fuzz.sh $(SECONDS)
