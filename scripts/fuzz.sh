@@ -42,7 +42,7 @@ while [ "$running" -gt 0 ]; do wait -n || status=1; running=$((running - 1)); do
 printf '%-16s %12s %8s %8s %s\n' harness executions cov ft result
 for h in "${harnesses[@]}"; do
     log="$scratch/logs/$h.log"
-    execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo '?')
+    execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | tail -1 | grep -o '[0-9]*$' || echo '?')
     last=$(grep -E '^#[0-9]+' "$log" | tail -1)
     cov=$(grep -o 'cov: [0-9]*' <<<"$last" | grep -o '[0-9]*' || echo '?')
     ft=$(grep -o 'ft: [0-9]*' <<<"$last" | grep -o '[0-9]*' || echo '?')

@@ -114,7 +114,10 @@ put("request", "space-before-colon.http", "POST / HTTP/1.1\nHost : sts.amazonaws
 put("request", "empty-header-name.http", "POST / HTTP/1.1\nHost: sts.amazonaws.com\n: value\n\n", line=3)
 put("request", "fold-before-first-header.http", "POST / HTTP/1.1\n  folded: value\nHost: sts.amazonaws.com\n\n", line=2)
 put("request", "nul-in-header.http", b"POST / HTTP/1.1\nHost: sts.amazonaws.com\nX-Test: a\x00b\n\n", line=3)
-put("request", "missing-host.http", "POST / HTTP/1.1\nContent-Type: text/plain\n\nAction=GetCallerIdentity", line=1)
+# A missing header is found where the header block ends (the blank line).
+put("request", "missing-host.http", "POST / HTTP/1.1\nContent-Type: text/plain\n\nAction=GetCallerIdentity", line=3)
+put("request", "bare-cr-in-header.http", b"POST / HTTP/1.1\nHost: sts.amazonaws.com\nX-Test: a\rb\n\n", line=3)
+put("request", "escape-in-folded-header.http", b"POST / HTTP/1.1\nHost: sts.amazonaws.com\nX-Test: a\n  \x1b[31mred\n\n", line=4)
 put("request", "http-version-garbage.http", "GET / HTTQ/1.1\nHost: sts.amazonaws.com\n\n", line=1)
 put("request", "response-not-request.http", "HTTP/1.1 200 OK\nContent-Type: text/xml\n\n<ok/>", line=1)
 
