@@ -158,7 +158,7 @@ corrupt_header[100] ^= 0x01  # mode field of the first header: its checksum no l
 put("bundle", "tar-header-checksum.tar.gz", gz(bytes(corrupt_header)))
 put("bundle", "tar-truncated-entry.tar.gz", gz(good_tar[:700]))
 bad_size = bytearray(good_tar)
-bad_size[124:136] = b"99999999999\x00"  # size field far beyond the stream
+bad_size[124:136] = b"77777777777\x00"  # size field (8 GiB) far beyond the stream
 chk = sum(bad_size[:148]) + 8 * 32 + sum(bad_size[156:512])
 bad_size[148:156] = b"%06o\x00 " % chk
 put("bundle", "tar-size-beyond-end.tar.gz", gz(bytes(bad_size)))
@@ -166,6 +166,11 @@ put("bundle", "manifest-not-json.tar.gz", gz(tar_bytes([("manifest.json", b"{sch
 put("bundle", "manifest-wrong-types.tar.gz",
     gz(tar_bytes([("manifest.json", b'{"schemaVersion": "one", "files": {}}'), ("report.json", report)])))
 put("bundle", "gzip-of-garbage.tar.gz", gz(b"this is not a tar archive, just text" * 20))
+not_octal = bytearray(good_tar)
+not_octal[124:136] = b"0000000009\x00\x00"
+chk = sum(not_octal[:148]) + 8 * 32 + sum(not_octal[156:512])
+not_octal[148:156] = b"%06o\x00 " % chk
+put("bundle", "tar-size-not-octal.tar.gz", gz(bytes(not_octal)))
 put("bundle", "trailing-garbage.tar.gz", good + b"FAKE-trailing-bytes")
 
 with open("manifest.json", "w") as f:
