@@ -23,4 +23,19 @@ struct ParserRegressionTests {
         let r = try RawHTTPRequest.parse(Array("POST / HTTP/1.1\nHost: sts.amazonaws.com\nX-Test: a\tb\n\n".utf8))
         #expect(r.headers.last?.1 == "a\tb")
     }
+
+    /// A policy file with invalid UTF-8 was decoded leniently: the error was about a mangled action (`"��"`),
+    /// not about the bytes.
+    @Test func policyFileWithInvalidUTF8NamesTheInvalidBytes() {
+        var fs = MemoryFileSystem()
+        fs.addBytes("/p.json", Array("{\n  \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"".utf8) + [0xFF, 0xFE]
+                        + Array("\", \"Resource\": \"*\"}]\n}\n".utf8))
+        do {
+            _ = try PolicyFiles.loadPolicy("/p.json", fs: fs)
+            Issue.record("loaded a policy with invalid UTF-8")
+        } catch {
+            #expect(error.line == 2, "\(error)")
+            #expect(error.message.contains("invalid UTF-8"), "\(error)")
+        }
+    }
 }
