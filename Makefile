@@ -1,6 +1,7 @@
 # Thin wrappers over scripts/ (the README's commands call the scripts directly, so make is optional).
-.PHONY: test deps build release demo dist bench
+.PHONY: test deps build release demo dist bench fuzz
 SCENARIO ?= reference-chained
+SECONDS ?= 60
 test:
 	bash scripts/test.sh
 deps:
@@ -15,3 +16,5 @@ dist:
 	bash scripts/dist.sh
 bench:
 	bash scripts/bench.sh
+fuzz:
+	bash scripts/fuzz.sh $(SECONDS)

@@ -51,3 +51,12 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// libFuzzer harnesses (issue 12): only when ROLEHOP_FUZZ is set, because they have no `main` (libFuzzer
+// supplies it) and only link with `-sanitize=fuzzer`. Build them with `scripts/fuzz.sh` (scratch `.build-fuzz`).
+if Context.environment["ROLEHOP_FUZZ"] != nil {
+    for name in ["FuzzConfig", "FuzzToken", "FuzzPolicy", "FuzzXML", "FuzzRawRequest", "FuzzBundle", "FuzzJSON",
+                 "FuzzSnapshot"] {
+        package.targets.append(.executableTarget(name: name, dependencies: ["RoleHopCore"], path: "Fuzz/\(name)"))
+    }
+}

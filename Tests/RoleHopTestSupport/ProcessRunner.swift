@@ -66,9 +66,11 @@ public enum ProcessRunner {
 
     /// Runs the built `rolehop` binary with arguments, as a user would.
     public static func rolehop(_ args: [String], environment: [String: String]? = nil, stdin: String = "",
-                               timeout: Double = 60) async throws -> ProcessResult {
+                               timeout: Double = 60, workingDirectory: String? = nil) async throws -> ProcessResult {
         let binary = RepoPaths.rolehopBinary
-        return try await offThePool { try run([binary] + args, environment: environment, stdin: stdin, timeout: timeout) }
+        return try await offThePool {
+            try run([binary] + args, environment: environment, stdin: stdin, timeout: timeout, workingDirectory: workingDirectory)
+        }
     }
 
     /// `run` off Swift's cooperative pool (use this from async tests).

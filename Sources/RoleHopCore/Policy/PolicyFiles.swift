@@ -4,11 +4,22 @@ public enum PolicyFiles {
     public static let readLimit = 4 << 20
 
     static func read(_ path: String, fs: any FileSystem) throws(InputError) -> String {
+        let bytes: [UInt8]
         do {
-            return try fs.readText(path, limit: readLimit)
+            bytes = try fs.read(path, limit: readLimit)
         } catch {
             throw InputError(file: path, message: "cannot read: \(error)")
         }
+        if let text = String(validating: bytes, as: UTF8.self) { return text }
+        // Decoded leniently, bad bytes become U+FFFD and the error would be about a mangled value; the JSON
+        // parser, given the bytes, names the invalid UTF-8 and where it is.
+        do {
+            _ = try JSONParser.parse(bytes, recordPositions: false)
+        } catch {
+            throw InputError(file: path, line: error.position.line, column: error.position.column,
+                             message: "invalid JSON: " + error.message)
+        }
+        throw InputError(file: path, line: 1, column: 1, message: "expected UTF-8 text, found invalid UTF-8")
     }
 
     /// Reads and parses a policy document (plain or URL-encoded JSON).

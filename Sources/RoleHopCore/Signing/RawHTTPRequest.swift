@@ -97,6 +97,7 @@ public struct RawHTTPRequest: Sendable, Hashable {
                 guard !headers.isEmpty else {
                     throw RawRequestError(line: lineNo, column: 1, message: "continuation line before any header")
                 }
+                try checkFieldValue(text, line: lineNo, lineStart: line.start)
                 headers[headers.count - 1].1 += " " + String(decoding: trimmed(text), as: UTF8.self)
                 continue
             }
@@ -111,6 +112,7 @@ public struct RawHTTPRequest: Sendable, Hashable {
                 throw RawRequestError(line: lineNo, column: k - line.start + 1,
                                       message: "invalid character in header name")
             }
+            try checkFieldValue(text[(colon + 1)...], line: lineNo, lineStart: line.start)
             headers.append((String(decoding: text[..<colon], as: UTF8.self),
                             String(decoding: trimmed(text[(colon + 1)...]), as: UTF8.self)))
         }
@@ -122,6 +124,14 @@ public struct RawHTTPRequest: Sendable, Hashable {
             throw RawRequestError(line: lines.count + 1, column: 1, message: "no Host header (SigV4 signs it)")
         }
         return request
+    }
+
+    /// RFC 7230 `field-value` allows no control character but HTAB: a NUL or a bare CR (a binary file, a
+    /// mangled paste) would be signed here and then cut short or refused by the HTTP client.
+    private static func checkFieldValue(_ value: ArraySlice<UInt8>, line: Int, lineStart: Int) throws(RawRequestError) {
+        for k in value.indices where (value[k] < 0x20 && value[k] != 0x09) || value[k] == 0x7F {
+            throw RawRequestError(line: line, column: k - lineStart + 1, message: "control character in header value")
+        }
     }
 
     private static func trimmed(_ s: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
