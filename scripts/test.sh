@@ -10,7 +10,7 @@ if [ $# -gt 0 ]; then swift test --skip-build "$@"; exit; fi
 # Suites that wait on wall-clock deadlines (timeouts, a live terminal under tmux, the explorer's runtime) run in a
 # second pass of their own: in the parallel pass, CPU-heavy suites can hold Swift's cooperative threads (two on a
 # two-core machine) for seconds, which delays when an awaiting test resumes.
-TIMED='TimeoutTimingTests|RuntimeTests|TUITmuxTests|LiveExplorerTmuxTests|SecretsAndBundleTests'
+TIMED='TimeoutTimingTests|RuntimeTests|TUITmuxTests|LiveExplorerTmuxTests|SecretsAndBundleTests|HostileTerminalTests'
 swift test --skip-build --skip "$TIMED"
 swift test --skip-build --filter "$TIMED"
 # The portable archive in an otherwise empty root (release build with a static Swift runtime, then chroot in a
