@@ -41,9 +41,9 @@ struct CurlTransportLiveTests {
     }
 
     @Test func refusesAResponseLargerThanTheCap() async throws {
-        // 64 KiB x 40 = 2.5 MiB against a 1 MiB cap.
+        // 64 KiB x 160 = 10 MiB against a 1 MiB cap: cut off at the cap, not read to the end.
         let chunk = String(repeating: "x", count: 65536)
-        let server = try await ScriptedServer.start([ScriptedServer.step(body: chunk, extra: [("bodyRepeat", 40)])])
+        let server = try await ScriptedServer.start([ScriptedServer.step(body: chunk, extra: [("bodyRepeat", 160)])])
         defer { server.stop() }
         let capped = CurlTransport(configuration: .init(maxResponseBytes: 1 << 20))
         await #expect {
