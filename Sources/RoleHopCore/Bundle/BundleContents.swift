@@ -65,21 +65,13 @@ public enum BundleLayout {
     }
 }
 
-/// One file the integrator hands to the writer.
-public struct BundleFile: Sendable, Hashable {
-    public var name: String
-    public var bytes: [UInt8]
-    public init(name: String, bytes: [UInt8]) {
-        self.name = name
-        self.bytes = bytes
-    }
-    public init(name: String, text: String) {
-        self.name = name
-        bytes = Array(text.utf8)
-    }
+/// One file the integrator hands to the writer: an archive entry.
+public typealias BundleFile = TarGz.Entry
+
+extension TarGz.Entry {
+    /// A JSON document, indented, with a final newline.
     public init(name: String, json: JSONValue) {
-        self.name = name
-        bytes = Array((json.serialized(pretty: true) + "\n").utf8)
+        self.init(name: name, bytes: Array((json.serialized(pretty: true) + "\n").utf8))
     }
 }
 
