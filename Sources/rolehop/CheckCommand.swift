@@ -22,16 +22,8 @@ struct CheckCommand: AsyncParsableCommand {
             try printBundleReport(path)
             return
         }
-        let env = try diagnosis.environment()
-        let session = diagnosis.makeSession(environment: env, now: Date(), live: !offline)
-        if let why = session.analysis.unusable { printError("rolehop: \(why)") }
-        if !offline && session.analysis.unusable == nil { await session.runAll() }
-        let report = await CheckReport.from(session, generatedAt: Date())
-        switch output {
-        case .json: print(report.jsonObject.serialized(pretty: true))
-        case .text: print(report.text(), terminator: "")
-        }
-        if report.exitCode != 0 { throw ExitCode(report.exitCode) }
+        let session = diagnosis.makeSession(environment: try diagnosis.environment(), now: Date(), live: !offline)
+        try await printReport(session, offline: offline, output: output)
     }
 
     func printBundleReport(_ path: String) throws {
@@ -53,6 +45,19 @@ struct CheckCommand: AsyncParsableCommand {
             throw ExitCode(Int32(code))
         }
     }
+}
+
+/// Runs every hop (unless offline), prints the report and exits with its code: `check` and `rolehop` without a
+/// terminal share this.
+func printReport(_ session: ChainSession, offline: Bool, output: OutputFormat) async throws {
+    if let why = session.analysis.unusable { printError("rolehop: \(why)") }
+    if !offline && session.analysis.unusable == nil { await session.runAll() }
+    let report = await CheckReport.from(session, generatedAt: Date())
+    switch output {
+    case .json: print(report.jsonObject.serialized(pretty: true))
+    case .text: print(report.text(), terminator: "")
+    }
+    if report.exitCode != 0 { throw ExitCode(report.exitCode) }
 }
 
 /// `rolehop bundle`: run the diagnosis and write the redacted diagnostic bundle.

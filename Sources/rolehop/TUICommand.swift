@@ -81,10 +81,6 @@ struct DefaultCommand: AsyncParsableCommand {
             if code != 0 { throw ExitCode(code) }
             return
         }
-        if let why = session.analysis.unusable { printError("rolehop: \(why)") }
-        if !offline && session.analysis.unusable == nil { await session.runAll() }
-        let report = await CheckReport.from(session, generatedAt: Date())
-        print(report.text(), terminator: "")
-        if report.exitCode != 0 { throw ExitCode(report.exitCode) }
+        try await printReport(session, offline: offline, output: .text)
     }
 }

@@ -38,26 +38,17 @@ public enum BundleBuilder {
         return c
     }
 
-    /// One attempt as text. The STS client already masks what it records; the bundle's redactor runs again.
+    /// One attempt as text, through the bundle's own transcript writer (so its redaction applies once more on top
+    /// of the masking the STS client did when it recorded the attempt).
     static func transcript(_ r: HopCallResult, _ a: HopAttempt) -> String {
-        var lines = ["# \(r.action) attempt \(a.number) at \(UTCTime.iso8601(a.startedAt))"]
-        lines.append("> \(a.request.method) \(Redactor.redactURL(a.request.url))")
-        for (k, v) in Redactor.redactHeaders(a.request.headers) { lines.append("> \(k): \(v)") }
-        if !a.request.body.isEmpty { lines.append(">"); lines.append("> " + Redactor.redactFormBody(a.request.body)) }
-        lines.append("")
-        if let resp = a.response {
-            lines.append("< HTTP \(resp.status)")
-            for (k, v) in Redactor.redactHeaders(resp.headers) { lines.append("< \(k): \(v)") }
-            if !resp.body.isEmpty {
-                lines.append("<")
-                for l in Redactor.redactXMLBody(resp.body).split(separator: "\n", omittingEmptySubsequences: false) { lines.append("< " + l) }
-            }
+        let request = HTTPRequest(method: a.request.method, url: a.request.url, headers: a.request.headers,
+                                  body: Array(a.request.body.utf8))
+        let response = a.response.map {
+            HTTPResponse(status: $0.status, headers: $0.headers, body: Array($0.body.utf8), timings: a.timings)
         }
-        if let e = a.transportError { lines.append("! \(e.code): \(e.description)") }
-        let t = a.timings
-        lines.append("")
-        lines.append("timings: " + Waterfall.summary(t) + (a.backoffBefore > 0 ? "  backoff before: \(Waterfall.ms(a.backoffBefore))" : ""))
-        return lines.joined(separator: "\n") + "\n"
+        var title = "\(r.action) attempt \(a.number) at \(UTCTime.iso8601(a.startedAt))"
+        if a.backoffBefore > 0 { title += ", after a backoff of \(Waterfall.ms(a.backoffBefore))" }
+        return Redactor.transcript(request: request, response: response, error: a.transportError, title: title)
     }
 }
 
