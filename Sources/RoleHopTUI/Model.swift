@@ -1,4 +1,3 @@
-import FoundationEssentials
 import RoleHopCore
 
 /// Which pane the movement keys act on.

@@ -1,5 +1,4 @@
 import CNCurses
-import FoundationEssentials
 import Glibc
 import RoleHopCore
 

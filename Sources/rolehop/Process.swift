@@ -1,4 +1,3 @@
-import FoundationEssentials
 import RoleHopCore
 
 #if canImport(Glibc)

@@ -1,4 +1,3 @@
-import FoundationEssentials
 import RoleHopCore
 
 /// A loopback server started from one of the Python scripts in Tests/Servers. It runs until `stop()` or until

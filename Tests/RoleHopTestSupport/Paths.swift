@@ -1,4 +1,3 @@
-import FoundationEssentials
 
 /// Where things are in the repository, found from this file's own path (no bundle resources, so tests need
 /// no Foundation).

@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import FoundationEssentials
 
 /// The outcome of running a program to completion.
 public struct ProcessResult: Sendable {

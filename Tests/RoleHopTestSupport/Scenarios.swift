@@ -1,4 +1,3 @@
-import FoundationEssentials
 import RoleHopCore
 
 /// A scenario of `scenarios/` laid out as a pod's files with its peer running on loopback.

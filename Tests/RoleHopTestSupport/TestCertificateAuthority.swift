@@ -1,4 +1,3 @@
-import FoundationEssentials
 
 /// A throw-away CA and a localhost server certificate made with `openssl` for one test.
 public struct TestCertificateAuthority: Sendable {

@@ -1,4 +1,3 @@
-import FoundationEssentials
 import RoleHopCore
 
 /// Shared by the token tests of RoleHopCoreTests and RoleHopCurlTests. The tokens `Tests/Data/token/generate.py` minted with TEST keys, and what the generator says about each.

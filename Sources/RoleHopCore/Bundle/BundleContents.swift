@@ -1,4 +1,3 @@
-import FoundationEssentials
 
 /// Names of the files inside a bundle, so the writer, the reader and the integrator agree.
 ///

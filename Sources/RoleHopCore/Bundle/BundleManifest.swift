@@ -1,4 +1,3 @@
-import FoundationEssentials
 
 /// `manifest.json`: what made the bundle, when, and where it ran.
 ///

@@ -1,4 +1,3 @@
-import FoundationEssentials
 
 /// A bundle opened for viewing: its manifest and its files, checked against each other.
 public struct OpenedBundle: Sendable {

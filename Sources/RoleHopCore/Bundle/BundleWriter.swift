@@ -3,7 +3,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import FoundationEssentials
 
 /// The few system calls the writer makes, behind a protocol so tests can make a disk fill up or a directory
 /// turn read-only at any step. Every function returns 0 (or a descriptor / a count) on success and `-errno` on

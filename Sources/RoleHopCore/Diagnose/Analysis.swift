@@ -1,4 +1,3 @@
-import FoundationEssentials
 
 /// Everything a diagnosis reads, injected so every check is reproducible.
 public struct DiagnosisInput: Sendable {

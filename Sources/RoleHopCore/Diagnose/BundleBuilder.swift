@@ -1,4 +1,3 @@
-import FoundationEssentials
 
 /// Assembles the diagnostic bundle of a diagnosis (see docs/bundle.md for the layout): the report in both forms,
 /// the explorer snapshot, the redacted config files and environment, the token's header and claims, the policy

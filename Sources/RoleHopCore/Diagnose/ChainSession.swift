@@ -1,4 +1,3 @@
-import FoundationEssentials
 
 /// What one step of a live run produced: an STS call, or the reason it could not be made.
 public enum StepOutcome: Sendable, Hashable {

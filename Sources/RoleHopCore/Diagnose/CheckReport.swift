@@ -1,4 +1,3 @@
-import FoundationEssentials
 
 /// The report of `rolehop check`: JSON (schema in docs/report-schema.json, version `schemaVersion`) and an
 /// 80-column text form. Both render the same findings as the TUI and the bundle.

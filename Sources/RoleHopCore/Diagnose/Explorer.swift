@@ -1,4 +1,3 @@
-import FoundationEssentials
 
 /// The presentation contract between the diagnosis layer and every viewer (TUI, text report, bundle viewer).
 ///

@@ -1,4 +1,3 @@
-import FoundationEssentials
 
 /// A snapshot that could not be read back from JSON, with the JSON path of the offending value.
 public struct ExplorerJSONError: Error, Sendable, Hashable, CustomStringConvertible {

@@ -1,4 +1,3 @@
-import FoundationEssentials
 
 /// Turns an analysis and the live results into what viewers draw: one node per link of the chain, each with
 /// ready-made tab contents. Pure: the same inputs and `now` give the same snapshot.

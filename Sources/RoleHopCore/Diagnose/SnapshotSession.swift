@@ -1,4 +1,3 @@
-import FoundationEssentials
 
 /// A session over one fixed snapshot (a saved snapshot or a bundle): every tab is there, nothing runs.
 public struct SnapshotSession: ExplorerSession {

@@ -1,4 +1,3 @@
-import FoundationEssentials
 
 /// What the EC2 instance metadata service told a pod, and whether the default chain would end up there.
 public struct IMDSReport: Sendable {

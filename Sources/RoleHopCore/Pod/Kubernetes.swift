@@ -1,4 +1,3 @@
-import FoundationEssentials
 
 /// What the Kubernetes API told rolehop about this pod and its service account, and what does not fit.
 public struct KubernetesReport: Sendable {
@@ -272,9 +271,7 @@ public enum KubernetesReader {
     static func serviceAccountFromToken(_ token: String) -> String? {
         let parts = token.split(separator: ".")
         guard parts.count == 3 else { return nil }
-        var b64 = parts[1].map { $0 == "-" ? "+" : ($0 == "_" ? "/" : $0) }.reduce(into: "") { $0.append($1) }
-        while b64.count % 4 != 0 { b64.append("=") }
-        guard let data = Data(base64Encoded: b64), let doc = try? JSONParser.parse(String(decoding: data, as: UTF8.self)),
+        guard let data = try? Base64URL.decode(parts[1].utf8), let doc = try? JSONParser.parse(String(decoding: data, as: UTF8.self)),
               let sub = doc.value["sub"]?.stringValue else { return nil }
         let fields = sub.split(separator: ":")
         guard fields.count == 4, fields[0] == "system", fields[1] == "serviceaccount" else { return nil }

@@ -1,4 +1,3 @@
-import FoundationEssentials
 
 /// The three pod-level probes together: EKS Pod Identity, instance metadata and the cluster's side.
 public struct PodDiagnosis: Sendable {

@@ -1,4 +1,3 @@
-import FoundationEssentials
 
 /// What the EKS Pod Identity (or another container credentials) endpoint answered, as rolehop shows it.
 ///

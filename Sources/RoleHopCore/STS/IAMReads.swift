@@ -1,4 +1,3 @@
-import FoundationEssentials
 
 /// One policy document with where it came from.
 public struct PolicyDocumentText: Sendable, Hashable {

@@ -1,4 +1,3 @@
-import FoundationEssentials
 
 /// When and how long to retry a failed call.
 ///

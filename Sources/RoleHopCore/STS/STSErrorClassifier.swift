@@ -1,4 +1,3 @@
-import FoundationEssentials
 
 /// Turns the result of an STS/IAM call into findings that say, in plain words, what happened, why, and what to
 /// change. The messages people see for each case are collected in FAILURES.md.

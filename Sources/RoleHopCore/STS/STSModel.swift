@@ -1,4 +1,3 @@
-import FoundationEssentials
 
 /// Temporary credentials a hop obtained. Held in memory only; the secret and token print as masks.
 public struct TemporaryCredentials: Sendable, Hashable, CustomStringConvertible {

@@ -3,7 +3,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import FoundationEssentials
 
 /// What `stat` says about a file, as much as rolehop reports.
 public struct FileInfo: Sendable, Hashable {

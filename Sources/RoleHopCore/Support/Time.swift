@@ -1,4 +1,3 @@
-import FoundationEssentials
 
 /// Calendar arithmetic in UTC without Foundation's formatters (small, fast, and the same on every machine).
 public enum UTCTime {

@@ -1,4 +1,3 @@
-import FoundationEssentials
 
 /// One public key of an issuer's JWKS (RFC 7517), as far as signature verification needs it.
 public struct JSONWebKey: Sendable, Hashable {

@@ -1,4 +1,3 @@
-import FoundationEssentials
 
 /// The pieces of an EKS OIDC issuer, `https://oidc.eks.REGION.amazonaws.com/id/ID`.
 public struct EKSIssuer: Sendable, Hashable {

@@ -1,4 +1,3 @@
-import FoundationEssentials
 
 /// What rolehop learned from reading a token file: the file's facts, the token (held as a secret), its
 /// decoded form or why it does not decode, and findings about the file itself.

@@ -1,6 +1,5 @@
 import Crypto
 import _CryptoExtras
-import FoundationEssentials
 
 /// The outcome of checking a token's signature against a key set.
 public enum SignatureVerdict: Sendable, Hashable {

@@ -1,4 +1,3 @@
-import FoundationEssentials
 
 /// Why a text is not a usable JWT: which part, where, and what was expected there.
 ///

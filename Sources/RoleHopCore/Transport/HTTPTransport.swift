@@ -1,4 +1,3 @@
-import FoundationEssentials
 
 /// One HTTP request as the core builds it. Headers keep their order and case.
 public struct HTTPRequest: Sendable, Hashable {

@@ -1,4 +1,3 @@
-import FoundationEssentials
 
 /// One endpoint to probe and why it is on the list.
 public struct ProbeTarget: Sendable, Hashable {

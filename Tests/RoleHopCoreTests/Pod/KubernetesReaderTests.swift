@@ -1,4 +1,3 @@
-import FoundationEssentials
 import RoleHopCore
 import RoleHopTestSupport
 import Testing
@@ -9,8 +8,8 @@ struct KubernetesReaderTests {
     static let saJSON = readTextFile(RepoPaths.testData("pod/serviceaccount.json")) ?? ""
     /// A service-account JWT whose payload names team-a/app-sa; the signature part is a canary.
     static let bearer: String = {
-        let payload = Data(#"{"sub":"system:serviceaccount:team-a:app-sa","iss":"https://kubernetes.default.svc"}"#.utf8)
-            .base64EncodedString().replacingSlashesAndPadding()
+        // base64url of {"sub":"system:serviceaccount:team-a:app-sa","iss":"https://kubernetes.default.svc"}
+        let payload = "eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQ6dGVhbS1hOmFwcC1zYSIsImlzcyI6Imh0dHBzOi8va3ViZXJuZXRlcy5kZWZhdWx0LnN2YyJ9"
         return "eyJhbGciOiJSUzI1NiJ9." + payload + ".BEARER-SIGNATURE-CANARY"
     }()
     static let clusterEnv: [String: String] = [
@@ -162,11 +161,6 @@ struct KubernetesReaderTests {
 }
 
 extension String {
-    /// base64 to base64url without padding.
-    func replacingSlashesAndPadding() -> String {
-        String(self.compactMap { c -> Character? in c == "+" ? "-" : (c == "/" ? "_" : (c == "=" ? nil : c)) })
-    }
-
     func replacingAll(_ target: String, _ replacement: String) -> String {
         var out = ""
         var rest = Substring(self)

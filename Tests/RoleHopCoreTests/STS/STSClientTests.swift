@@ -1,5 +1,4 @@
 import Glibc
-import FoundationEssentials
 import RoleHopCore
 import RoleHopTestSupport
 import Testing

@@ -1,5 +1,4 @@
 import Crypto
-import FoundationEssentials
 import RoleHopCore
 import RoleHopTestSupport
 import Testing

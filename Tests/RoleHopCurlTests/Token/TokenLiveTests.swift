@@ -1,4 +1,3 @@
-import FoundationEssentials
 import RoleHopCore
 import RoleHopCurl
 import RoleHopTestSupport
