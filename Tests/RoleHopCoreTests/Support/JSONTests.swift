@@ -29,6 +29,19 @@ struct JSONParserTests {
         let back = try JSONParser.parse(v.serialized()).value
         #expect(back == v)
     }
+
+    /// The writer's exact forms: RFC 8259 escapes (two-character forms for quote, backslash, LF, CR, tab;
+    /// `\u00XX` for the other control characters and DEL), UTF-8 passed through, two-space indentation.
+    @Test(arguments: [
+        (JSONValue.string("q\"b\\n\nr\rt\t\u{01}\u{1F}\u{7F}é"), false, #""q\"b\\n\nr\rt\t\u0001\u001f\u007fé""#),
+        (.array([.number(1), .number(-2.5), .bool(true), .null, .number(.infinity)]), false, "[1,-2.5,true,null,null]"),
+        (.object([("a", .array([])), ("b", .object([])), ("c", .array([.number(3)]))]), true,
+         "{\n  \"a\": [],\n  \"b\": {},\n  \"c\": [\n    3\n  ]\n}"),
+        (.object([("k", .object([("x", .string("y"))]))]), false, #"{"k":{"x":"y"}}"#),
+    ])
+    func exactForms(_ value: JSONValue, _ pretty: Bool, _ expected: String) {
+        #expect(value.serialized(pretty: pretty) == expected)
+    }
 }
 
 @Suite("Time")
