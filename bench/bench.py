@@ -225,6 +225,7 @@ def live_chain(t, binary, reps, tmp):
                 return {"wall": wall, "cpu": cpu, "rss": rss}
             results["boto3"] = repeat("boto3", reps, boto3_once)
 
+        floor = libcurl_floor(reps, tmp)
         r, a, b = results.get("rolehop"), results.get("aws"), results.get("boto3")
         for name, ref in (("AWS CLI", a), ("boto3", b)):
             if ref:
@@ -241,6 +242,10 @@ def live_chain(t, binary, reps, tmp):
             own = r["wall"] - r["server"]
             t.add("a", "rolehop check: wall - server time", fmt_ms(own), "", "", "<= 5 ms",
                   own <= 0.005 if r["server"] > 0 else None)
+            if floor:
+                t.add("a", "libcurl alone (C program: dlopen + curl_global_init): wall / CPU / peak RSS",
+                      f"{fmt_ms(floor['wall'])} / {fmt_ms(floor['cpu'])} / {floor['rss'] / MIB:.1f} MiB")
+                t.add("a", "rolehop check: wall - server time - libcurl alone", fmt_ms(own - floor["wall"]))
             if r["server"] == 0:
                 t.notes.append("(a) the check JSON carried no timings.totalMs: wall minus server time not computed")
             if r.get("code"):
@@ -251,6 +256,23 @@ def live_chain(t, binary, reps, tmp):
             moto.wait(timeout=10)
         except subprocess.TimeoutExpired:
             moto.kill()
+
+
+def libcurl_floor(reps, tmp):
+    """Wall/CPU/RSS medians of bench/libcurl_floor.c (load libcurl, initialise it, exit); None without cc."""
+    cc = shutil.which("cc") or shutil.which("gcc")
+    if cc is None:
+        return None
+    exe = os.path.join(tmp, "libcurl_floor")
+    if subprocess.run([cc, "-O2", "-o", exe, os.path.join(HERE, "libcurl_floor.c")], capture_output=True).returncode:
+        return None
+
+    def once():
+        wall, cpu, rss, code, out, err = run([exe])
+        if code != 0:
+            raise RuntimeError("libcurl_floor failed: " + err[-200:])
+        return {"wall": wall, "cpu": cpu, "rss": rss}
+    return repeat("libcurl_floor", reps, once)
 
 
 def offline_chain(t, binary, reps, tmp):
