@@ -160,8 +160,8 @@ struct ArgumentParsingTests {
         let rows = HelpText.row("--credentials-file <credentials-file>",
                                 "Credentials file (default: AWS_SHARED_CREDENTIALS_FILE, ~/.aws/credentials).")
         #expect(rows == ["  --credentials-file <credentials-file>",
-                         "                          Credentials file (default: AWS_SHARED_CREDENTIALS_FILE,",
-                         "                          ~/.aws/credentials)."])
+                         "                          Credentials file (default:",
+                         "                          AWS_SHARED_CREDENTIALS_FILE, ~/.aws/credentials)."])
         let long = HelpText.row("--root <DIR>", String(repeating: "word ", count: 40))
         #expect(long.count > 2)
         #expect(long.allSatisfy { $0.count <= HelpText.width })

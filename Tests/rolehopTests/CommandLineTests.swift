@@ -30,10 +30,20 @@ struct CommandLineTests {
             guard ["ARGUMENTS", "OPTIONS", "SUBCOMMANDS"].contains(section), line.hasPrefix("  "),
                   !line.hasPrefix("   ") else { continue }
             let rest = line.dropFirst(2)
-            let label = rest.firstRange(of: "  ").map { String(rest[..<$0.lowerBound]) } ?? String(rest)
-            if !label.isEmpty && !label.hasPrefix("See ") { out.insert(section + " " + label) }
+            if !rest.hasPrefix("See ") { out.insert(section + " " + label(rest)) }
         }
         return out
+    }
+
+    /// `-o, --output <output>`, `--offline`, `<path>`, `eval`: the label ends where its help starts (after one
+    /// space or several), as surface.py's pattern reads it.
+    static func label(_ row: Substring) -> String {
+        let words = row.split(separator: " ", omittingEmptySubsequences: false)
+        var n = 0
+        if words.count > 1, words[0].hasPrefix("-"), !words[0].hasPrefix("--"), words[0].hasSuffix(",") { n = 1 }
+        guard n < words.count, words[n].hasPrefix("--") else { return String(words[0]) }
+        if n + 1 < words.count, words[n + 1].hasPrefix("<") { n += 1 }
+        return words[0...n].joined(separator: " ")
     }
 
     @Test("the oracle lists every command")

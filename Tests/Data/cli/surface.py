@@ -6,11 +6,17 @@ the tests compare rolehop's own parser against the library's reading of the same
 
     python3 Tests/Data/cli/surface.py /path/to/old/rolehop > Tests/Data/cli/surface.tsv
 """
+import re
 import subprocess
 import sys
 
 PATHS = ["", "tui", "check", "chain", "token", "trust", "policy", "policy eval", "policy bench", "sigv4", "probe",
          "pod", "bundle", "open", "explore"]
+
+
+# `-o, --output <output>`, `--offline`, `<path>`, `eval`: the label ends where its help starts (after one
+# space or several).
+LABEL = re.compile(r"(-\w, )?--[\w-]+( <[^>]+>)?|<[^>]+>|\S+")
 
 
 def labels(text):
@@ -21,9 +27,9 @@ def labels(text):
             section = line[:-1]
             continue
         if section in ("ARGUMENTS", "OPTIONS", "SUBCOMMANDS") and line.startswith("  ") and not line.startswith("   "):
-            label = line[2:].split("  ")[0].strip()
-            if label and not label.startswith("See "):
-                out.append((section, label))
+            m = LABEL.match(line[2:])
+            if m and not line[2:].startswith("See "):
+                out.append((section, m.group(0)))
     return out
 
 
