@@ -231,6 +231,7 @@ struct ParsedArguments {
 
 /// The `--help` text of a command: overview, discussion, usage line, arguments, options, subcommands.
 enum HelpText {
+    /// Lines are at most this wide.
     static let width = 80
     /// Where help strings start: two spaces, then the label padded to this column.
     static let column = 26
@@ -267,6 +268,8 @@ enum HelpText {
             for s in spec.subcommands { out += row(s.name, s.abstract) }
             out.append("")
             out.append("  See '\((["rolehop", "help"] + spec.path).joined(separator: " ")) <subcommand>' for detailed help.")
+        } else {
+            out.append("")
         }
         return out.joined(separator: "\n") + "\n"
     }
@@ -287,7 +290,7 @@ enum HelpText {
     static func row(_ label: String, _ help: String) -> [String] {
         let pad = String(repeating: " ", count: column)
         let head = "  " + label
-        if head.count <= column - 2 {
+        if head.count < column {
             return wrap(help, indent: pad, first: head + String(repeating: " ", count: column - head.count))
         }
         return [head] + wrap(help, indent: pad)

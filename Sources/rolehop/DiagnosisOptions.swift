@@ -15,8 +15,8 @@ struct DiagnosisOptions {
         .option("policy-dir", help: "Folder of ROLE.trust.json and ROLE.identity*.json documents."),
         .option("jwks", help: "The issuer's key set (JWKS) to verify the token's signature offline."),
     ] + TargetOptions.options + [
-        .option("timeout", .number, help: "Seconds allowed for each STS exchange.", default: "10"),
-        .option("connect-timeout", .number, help: "Seconds allowed to connect.", default: "5"),
+        .option("timeout", .number, help: "Seconds allowed for each STS exchange.", default: "10.0"),
+        .option("connect-timeout", .number, help: "Seconds allowed to connect.", default: "5.0"),
     ]
 
     var profile: String?

@@ -10,7 +10,7 @@ struct PodCommand {
         options: TargetOptions.options + [
             .output(help: "text or json."),
             .option("imds-timeout", .number,
-                    help: "Seconds allowed for each instance metadata exchange (SDK default: 1).", default: "1"),
+                    help: "Seconds allowed for each instance metadata exchange (SDK default: 1).", default: "1.0"),
         ])
 
     var target: TargetOptions

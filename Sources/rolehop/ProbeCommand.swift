@@ -11,8 +11,8 @@ struct ProbeCommand {
             .option("endpoint-url",
                     help: "Probe this STS endpoint instead (default: AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL)."),
             .option("issuer", help: "OIDC issuer URL: also probe its discovery document and key set."),
-            .option("timeout", .number, help: "Seconds allowed for each exchange.", default: "10"),
-            .option("connect-timeout", .number, help: "Seconds allowed to connect.", default: "5"),
+            .option("timeout", .number, help: "Seconds allowed for each exchange.", default: "10.0"),
+            .option("connect-timeout", .number, help: "Seconds allowed to connect.", default: "5.0"),
             .output(help: "text or json."),
         ])
 
