@@ -8,6 +8,7 @@ import Glibc
 
 /// Options shared by `check`, `tui` and `bundle`: what to diagnose and with which documents.
 struct DiagnosisOptions {
+    /// The options of `check`, `tui`, `bundle` and the default command, `--root` and `--env-from-pid` included.
     static let options: [OptionSpec] = [
         .option("profile", help: "Profile to diagnose (default: AWS_PROFILE, AWS_DEFAULT_PROFILE, then the default chain)."),
         .option("config-file", help: "Config file (default: AWS_CONFIG_FILE, ~/.aws/config)."),

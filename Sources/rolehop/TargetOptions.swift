@@ -3,6 +3,7 @@ import RoleHopCore
 /// Which container rolehop diagnoses: this one, or another one seen through `--root` and `--env-from-pid`
 /// (an ephemeral debug container started with `kubectl debug --target`). Every command takes these.
 struct TargetOptions {
+    /// The options every command that diagnoses a container takes.
     static let options: [OptionSpec] = [
         .option("root", value: "DIR",
                 help: "Read every file relative to DIR (for example /proc/1/root: the target container's file system)."),
@@ -13,6 +14,7 @@ struct TargetOptions {
     var root: String?
     var envFromPid: Int?
 
+    /// Reads `--root` and `--env-from-pid` of `command`; an empty root or a pid below 1 is a usage error.
     init(_ p: ParsedArguments, command: String) throws(UsageError) {
         root = p.string("root")
         envFromPid = p.int("env-from-pid")
