@@ -11,7 +11,6 @@ let package = Package(
         .library(name: "RoleHopCore", targets: ["RoleHopCore"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
@@ -39,15 +38,12 @@ let package = Package(
         .target(name: "RoleHopTUI", dependencies: ["RoleHopCore", "CNCurses"]),
         .executableTarget(
             name: "rolehop",
-            dependencies: [
-                "RoleHopCore", "RoleHopCurl", "RoleHopTUI",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]),
+            dependencies: ["RoleHopCore", "RoleHopCurl", "RoleHopTUI"]),
         .target(name: "RoleHopTestSupport", dependencies: ["RoleHopCore"], path: "Tests/RoleHopTestSupport"),
         .testTarget(name: "RoleHopCoreTests", dependencies: ["RoleHopCore", "RoleHopTestSupport"]),
         .testTarget(name: "RoleHopCurlTests", dependencies: ["RoleHopCurl", "RoleHopCore", "RoleHopTestSupport"]),
         .testTarget(name: "RoleHopTUITests", dependencies: ["RoleHopTUI", "RoleHopCore", "RoleHopTestSupport"]),
-        .testTarget(name: "rolehopTests", dependencies: ["RoleHopTestSupport"]),
+        .testTarget(name: "rolehopTests", dependencies: ["rolehop", "RoleHopTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

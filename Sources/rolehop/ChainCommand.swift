@@ -1,34 +1,39 @@
-import ArgumentParser
 import Glibc
 import RoleHopCore
 
 /// `rolehop chain`: the resolved profile chain with where every value came from.
-struct ChainCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "chain",
+struct ChainCommand {
+    static let spec = CommandSpec(
+        path: ["chain"],
         abstract: "Show the credential chain the AWS SDKs would use, with the source of every setting.",
-        discussion: """
-            Exit status: 0 when the chain resolves, 1 when it resolves with failures (for example a \
-            duration above the role-chaining limit), 2 when it cannot be resolved (unusable config, \
-            missing profile, cycle). Nothing is fetched and credential_process is never run.
-            """)
+        discussion: "Exit status: 0 when the chain resolves, 1 when it resolves with failures (for example a "
+            + "duration above the role-chaining limit), 2 when it cannot be resolved (unusable config, "
+            + "missing profile, cycle). Nothing is fetched and credential_process is never run.",
+        options: [
+            .option("profile", help: "Profile to resolve (default: AWS_PROFILE, AWS_DEFAULT_PROFILE, default)."),
+            .option("config-file", help: "Config file (default: AWS_CONFIG_FILE, ~/.aws/config)."),
+            .option("credentials-file",
+                    help: "Credentials file (default: AWS_SHARED_CREDENTIALS_FILE, ~/.aws/credentials)."),
+        ] + TargetOptions.options + [
+            .flag("all-profiles", help: "Resolve every profile of the files."),
+            .output(),
+        ])
 
-    @Option(name: .long, help: "Profile to resolve (default: AWS_PROFILE, AWS_DEFAULT_PROFILE, default).")
     var profile: String?
-
-    @Option(name: .long, help: "Config file (default: AWS_CONFIG_FILE, ~/.aws/config).")
     var configFile: String?
-
-    @Option(name: .long, help: "Credentials file (default: AWS_SHARED_CREDENTIALS_FILE, ~/.aws/credentials).")
     var credentialsFile: String?
-
-    @OptionGroup var target: TargetOptions
-
-    @Flag(name: .long, help: "Resolve every profile of the files.")
+    var target: TargetOptions
     var allProfiles = false
-
-    @Option(name: .long, help: "Output format: text or json.")
     var output: OutputFormat = .text
+
+    init(_ p: ParsedArguments) throws(UsageError) {
+        profile = p.string("profile")
+        configFile = p.string("config-file")
+        credentialsFile = p.string("credentials-file")
+        target = try TargetOptions(p, command: Self.spec.displayName)
+        allProfiles = p.flag("all-profiles")
+        output = p.choice("output", default: .text)
+    }
 
     func run() throws {
         let env: Environment

@@ -1,20 +1,29 @@
-import ArgumentParser
 import RoleHopCore
 import RoleHopTUI
 
 /// `rolehop check`: every check, every hop live (unless --offline), one report.
-struct CheckCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "check",
+struct CheckCommand {
+    static let spec = CommandSpec(
+        path: ["check"],
         abstract: "Resolve the chain, run every check and every hop live, and print the report.",
-        discussion: "Exit status: 0 when the chain works, 1 when it does not, 2 for unusable input.")
+        discussion: "Exit status: 0 when the chain works, 1 when it does not, 2 for unusable input.",
+        options: DiagnosisOptions.options + [
+            .flag("offline", help: "Do not call STS: predict from the configuration, the token and the supplied documents."),
+            .option("from-bundle", help: "Print the report stored in a diagnostic bundle."),
+            .output(help: "text or json."),
+        ])
 
-    @OptionGroup var diagnosis: DiagnosisOptions
-    @Flag(help: "Do not call STS: predict from the configuration, the token and the supplied documents.")
+    var diagnosis: DiagnosisOptions
     var offline = false
-    @Option(name: .customLong("from-bundle"), help: "Print the report stored in a diagnostic bundle.")
     var fromBundle: String?
-    @Option(help: "text or json.") var output: OutputFormat = .text
+    var output: OutputFormat = .text
+
+    init(_ p: ParsedArguments) throws(UsageError) {
+        diagnosis = try DiagnosisOptions(p, command: Self.spec.displayName)
+        offline = p.flag("offline")
+        fromBundle = p.string("from-bundle")
+        output = p.choice("output", default: .text)
+    }
 
     func run() async throws {
         if let path = fromBundle {
@@ -60,16 +69,27 @@ func printReport(_ session: ChainSession, offline: Bool, output: OutputFormat) a
 }
 
 /// `rolehop bundle`: run the diagnosis and write the redacted diagnostic bundle.
-struct BundleCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "bundle",
-        abstract: "Run the diagnosis and write a redacted diagnostic bundle (tar.gz) a colleague can open.")
+struct BundleCommand {
+    static let spec = CommandSpec(
+        path: ["bundle"],
+        abstract: "Run the diagnosis and write a redacted diagnostic bundle (tar.gz) a colleague can open.",
+        options: DiagnosisOptions.options + [
+            .option("output", short: "o", help: "Where to write (default: /tmp/rolehop-bundle-TIME.tar.gz)."),
+            .flag("force", help: "Replace an existing file."),
+            .flag("offline", help: "Do not call STS."),
+        ])
 
-    @OptionGroup var diagnosis: DiagnosisOptions
-    @Option(name: [.short, .customLong("output")], help: "Where to write (default: /tmp/rolehop-bundle-TIME.tar.gz).")
+    var diagnosis: DiagnosisOptions
     var outputPath: String?
-    @Flag(help: "Replace an existing file.") var force = false
-    @Flag(help: "Do not call STS.") var offline = false
+    var force = false
+    var offline = false
+
+    init(_ p: ParsedArguments) throws(UsageError) {
+        diagnosis = try DiagnosisOptions(p, command: Self.spec.displayName)
+        outputPath = p.string("output")
+        force = p.flag("force")
+        offline = p.flag("offline")
+    }
 
     func run() async throws {
         let now = Date()
@@ -87,12 +107,20 @@ struct BundleCommand: AsyncParsableCommand {
 }
 
 /// `rolehop open`: a bundle in the explorer, read only, every tab as it was.
-struct OpenCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "open", abstract: "Open a diagnostic bundle in the explorer (read only).")
+struct OpenCommand {
+    static let spec = CommandSpec(
+        path: ["open"], abstract: "Open a diagnostic bundle in the explorer (read only).",
+        options: [.color(help: "auto, always or never.")],
+        arguments: [ArgumentSpec(name: "path", help: "The bundle (.tar.gz) written by `rolehop bundle` or the explorer's `e`.",
+                                 required: true)])
 
-    @Argument(help: "The bundle (.tar.gz) written by `rolehop bundle` or the explorer's `e`.") var path: String
-    @Option(help: "auto, always or never.") var color: ColorMode = .auto
+    var path: String
+    var color: ColorMode = .auto
+
+    init(_ p: ParsedArguments) {
+        path = p.argument(0) ?? ""
+        color = p.choice("color", default: .auto)
+    }
 
     func run() throws {
         let bundle: OpenedBundle

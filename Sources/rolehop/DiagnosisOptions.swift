@@ -1,4 +1,3 @@
-import ArgumentParser
 import RoleHopCore
 import RoleHopCurl
 
@@ -7,22 +6,38 @@ import Glibc
 #endif
 
 /// Options shared by `check`, `tui` and `bundle`: what to diagnose and with which documents.
-struct DiagnosisOptions: ParsableArguments {
-    @Option(help: "Profile to diagnose (default: AWS_PROFILE, AWS_DEFAULT_PROFILE, then the default chain).")
+struct DiagnosisOptions {
+    /// The options of `check`, `tui`, `bundle` and the default command, `--root` and `--env-from-pid` included.
+    static let options: [OptionSpec] = [
+        .option("profile", help: "Profile to diagnose (default: AWS_PROFILE, AWS_DEFAULT_PROFILE, then the default chain)."),
+        .option("config-file", help: "Config file (default: AWS_CONFIG_FILE, ~/.aws/config)."),
+        .option("credentials-file", help: "Credentials file (default: AWS_SHARED_CREDENTIALS_FILE)."),
+        .option("policy-dir", help: "Folder of ROLE.trust.json and ROLE.identity*.json documents."),
+        .option("jwks", help: "The issuer's key set (JWKS) to verify the token's signature offline."),
+    ] + TargetOptions.options + [
+        .option("timeout", .number, help: "Seconds allowed for each STS exchange.", default: "10.0"),
+        .option("connect-timeout", .number, help: "Seconds allowed to connect.", default: "5.0"),
+    ]
+
     var profile: String?
-    @Option(name: .customLong("config-file"), help: "Config file (default: AWS_CONFIG_FILE, ~/.aws/config).")
     var configFile: String?
-    @Option(name: .customLong("credentials-file"), help: "Credentials file (default: AWS_SHARED_CREDENTIALS_FILE).")
     var credentialsFile: String?
-    @Option(name: .customLong("policy-dir"), help: "Folder of ROLE.trust.json and ROLE.identity*.json documents.")
     var policyDir: String?
-    @Option(help: "The issuer's key set (JWKS) to verify the token's signature offline.")
     var jwks: String?
-    @OptionGroup var target: TargetOptions
-    @Option(help: "Seconds allowed for each STS exchange.")
+    var target: TargetOptions
     var timeout: Double = 10
-    @Option(name: .customLong("connect-timeout"), help: "Seconds allowed to connect.")
     var connectTimeout: Double = 5
+
+    init(_ p: ParsedArguments, command: String) throws(UsageError) {
+        profile = p.string("profile")
+        configFile = p.string("config-file")
+        credentialsFile = p.string("credentials-file")
+        policyDir = p.string("policy-dir")
+        jwks = p.string("jwks")
+        target = try TargetOptions(p, command: command)
+        timeout = p.double("timeout") ?? 10
+        connectTimeout = p.double("connect-timeout") ?? 5
+    }
 
     /// The diagnosed environment (`--env-from-pid`, else this process's); exits 2 when it cannot be read.
     func environment() throws -> Environment {

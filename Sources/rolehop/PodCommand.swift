@@ -1,16 +1,26 @@
-import ArgumentParser
 import RoleHopCore
 import RoleHopCurl
 
-struct PodCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "pod",
-        abstract: "Check the pod's side: EKS Pod Identity, instance metadata, the service account and pod spec.")
+/// `rolehop pod`: the pod's side (EKS Pod Identity, instance metadata, the cluster).
+struct PodCommand {
+    static let spec = CommandSpec(
+        path: ["pod"],
+        abstract: "Check the pod's side: EKS Pod Identity, instance metadata, the service account and pod spec.",
+        options: TargetOptions.options + [
+            .output(help: "text or json."),
+            .option("imds-timeout", .number,
+                    help: "Seconds allowed for each instance metadata exchange (SDK default: 1).", default: "1.0"),
+        ])
 
-    @OptionGroup var target: TargetOptions
-    @Option(help: "text or json.") var output: OutputFormat = .text
-    @Option(name: .customLong("imds-timeout"), help: "Seconds allowed for each instance metadata exchange (SDK default: 1).")
+    var target: TargetOptions
+    var output: OutputFormat = .text
     var imdsTimeout: Double = 1
+
+    init(_ p: ParsedArguments) throws(UsageError) {
+        target = try TargetOptions(p, command: Self.spec.displayName)
+        output = p.choice("output", default: .text)
+        imdsTimeout = p.double("imds-timeout") ?? 1
+    }
 
     func run() async throws {
         applyPortableLayout()

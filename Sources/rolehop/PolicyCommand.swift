@@ -1,35 +1,41 @@
-import ArgumentParser
 import RoleHopCore
 
-/// `rolehop policy`: the general IAM policy evaluator.
-struct PolicyCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "policy",
-        abstract: "Evaluate IAM policies against a request, with an explanation of every statement and condition.",
-        subcommands: [PolicyEvalCommand.self, PolicyBenchCommand.self])
-}
+/// `rolehop policy eval`: the general IAM policy evaluator.
+struct PolicyEvalCommand {
+    static let spec = CommandSpec(
+        path: ["policy", "eval"],
+        abstract: "Decide allowed / implicitDeny / explicitDeny for one request and explain why.",
+        options: [
+            .repeated("policy", help: "Identity policy file (repeatable; plain or URL-encoded JSON)."),
+            .option("resource-policy", help: "Resource-based policy file (for a role: its trust policy)."),
+            .option("action", help: "The action, e.g. sts:AssumeRole.", required: true),
+            .option("resource", help: "The resource ARN."),
+            .option("principal",
+                    help: "The calling principal's ARN (adds aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalType)."),
+            .repeated("context", help: "A condition key, KEY=VALUE (repeat a key for several values)."),
+            .option("context-file", help: "JSON object mapping keys to a string or an array of strings."),
+            .output(),
+        ])
 
-struct PolicyEvalCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "eval",
-        abstract: "Decide allowed / implicitDeny / explicitDeny for one request and explain why.")
-
-    @Option(name: .customLong("policy"), help: "Identity policy file (repeatable; plain or URL-encoded JSON).")
     var policies: [String] = []
-    @Option(name: .customLong("resource-policy"), help: "Resource-based policy file (for a role: its trust policy).")
     var resourcePolicy: String?
-    @Option(help: "The action, e.g. sts:AssumeRole.")
     var action: String
-    @Option(help: "The resource ARN.")
     var resource: String?
-    @Option(help: "The calling principal's ARN (adds aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalType).")
     var principal: String?
-    @Option(name: .customLong("context"), help: "A condition key, KEY=VALUE (repeat a key for several values).")
     var contextPairs: [String] = []
-    @Option(name: .customLong("context-file"), help: "JSON object mapping keys to a string or an array of strings.")
     var contextFile: String?
-    @Option(help: "Output format: text or json.")
     var output: OutputFormat = .text
+
+    init(_ p: ParsedArguments) {
+        policies = p.strings("policy")
+        resourcePolicy = p.string("resource-policy")
+        action = p.string("action") ?? ""
+        resource = p.string("resource")
+        principal = p.string("principal")
+        contextPairs = p.strings("context")
+        contextFile = p.string("context-file")
+        output = p.choice("output", default: .text)
+    }
 
     func run() throws {
         let fs = LocalFileSystem()
@@ -58,12 +64,16 @@ struct PolicyEvalCommand: ParsableCommand {
 }
 
 /// Hidden: measures the evaluator (used by bench/policy_bench.sh).
-struct PolicyBenchCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "Measure evaluations per second of a 20-statement trust policy.", shouldDisplay: false)
+struct PolicyBenchCommand {
+    static let spec = CommandSpec(
+        path: ["policy", "bench"], abstract: "Measure evaluations per second of a 20-statement trust policy.",
+        options: [.option("iterations", .integer, help: "Number of evaluations.", default: "1000000")])
 
-    @Option(help: "Number of evaluations.")
     var iterations: Int = 1_000_000
+
+    init(_ p: ParsedArguments) {
+        iterations = p.int("iterations") ?? 1_000_000
+    }
 
     func run() throws {
         _ = PolicyBenchmark.run(iterations: Swift.min(iterations, 10_000))  // warm-up

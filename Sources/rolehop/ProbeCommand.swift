@@ -1,19 +1,36 @@
-import ArgumentParser
 import RoleHopCore
 import RoleHopCurl
 
-struct ProbeCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "probe",
-        abstract: "Probe the STS endpoints (and an OIDC issuer) this pod would use: address, timings, status or error.")
+/// `rolehop probe`: reachability and timings of the STS endpoints (and an OIDC issuer).
+struct ProbeCommand {
+    static let spec = CommandSpec(
+        path: ["probe"],
+        abstract: "Probe the STS endpoints (and an OIDC issuer) this pod would use: address, timings, status or error.",
+        options: [
+            .option("region", help: "Region (default: AWS_REGION, then AWS_DEFAULT_REGION)."),
+            .option("endpoint-url",
+                    help: "Probe this STS endpoint instead (default: AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL)."),
+            .option("issuer", help: "OIDC issuer URL: also probe its discovery document and key set."),
+            .option("timeout", .number, help: "Seconds allowed for each exchange.", default: "10.0"),
+            .option("connect-timeout", .number, help: "Seconds allowed to connect.", default: "5.0"),
+            .output(help: "text or json."),
+        ])
 
-    @Option(help: "Region (default: AWS_REGION, then AWS_DEFAULT_REGION).") var region: String?
-    @Option(name: .customLong("endpoint-url"), help: "Probe this STS endpoint instead (default: AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL).")
+    var region: String?
     var endpointURL: String?
-    @Option(help: "OIDC issuer URL: also probe its discovery document and key set.") var issuer: String?
-    @Option(help: "Seconds allowed for each exchange.") var timeout: Double = 10
-    @Option(name: .customLong("connect-timeout"), help: "Seconds allowed to connect.") var connectTimeout: Double = 5
-    @Option(help: "text or json.") var output: OutputFormat = .text
+    var issuer: String?
+    var timeout: Double = 10
+    var connectTimeout: Double = 5
+    var output: OutputFormat = .text
+
+    init(_ p: ParsedArguments) {
+        region = p.string("region")
+        endpointURL = p.string("endpoint-url")
+        issuer = p.string("issuer")
+        timeout = p.double("timeout") ?? 10
+        connectTimeout = p.double("connect-timeout") ?? 5
+        output = p.choice("output", default: .text)
+    }
 
     func run() async throws {
         let env = processEnvironment()

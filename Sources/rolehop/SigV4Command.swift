@@ -1,4 +1,3 @@
-import ArgumentParser
 import RoleHopCore
 
 #if canImport(Glibc)
@@ -6,47 +5,54 @@ import Glibc
 #endif
 
 /// `rolehop sigv4`: signs a raw HTTP request and shows every stage of the signature.
-struct SigV4Command: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "sigv4",
+struct SigV4Command {
+    static let spec = CommandSpec(
+        path: ["sigv4"],
         abstract: "Sign a raw HTTP request with SigV4 and show the canonical request, string to sign and signature.",
-        discussion: """
-            Credentials come from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN. With --aws-error,
-            the body of an AWS SignatureDoesNotMatch error is compared line by line with rolehop's signature.
-            """)
+        discussion: "Credentials come from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN. With "
+            + "--aws-error, the body of an AWS SignatureDoesNotMatch error is compared line by line with rolehop's "
+            + "signature.",
+        options: [
+            .option("request", help: "File holding the raw HTTP/1.1 request (request line, headers, blank line, body)."),
+            .option("region", help: "Region of the credential scope (us-east-1)."),
+            .option("service", help: "Service of the credential scope (sts, iam, s3...)."),
+            .option("date", help: "Signing time, YYYYMMDDTHHMMSSZ (default: now)."),
+            .flag("no-normalize-path",
+                  help: "Sign the path exactly as given (S3) instead of normalising and re-encoding it."),
+            .flag("sign-body", help: "Add x-amz-content-sha256 with the body's hash."),
+            .flag("presign", help: "Presign: put the signature in the query string."),
+            .option("expires", .integer, help: "Validity of a presigned request in seconds (1-604800).",
+                    default: "900"),
+            .option("aws-error", help: "An AWS SignatureDoesNotMatch error body to compare against."),
+            .output(),
+            .option("bench", .integer, help: "", hidden: true),
+        ])
 
-    @Option(name: .long, help: "File holding the raw HTTP/1.1 request (request line, headers, blank line, body).")
     var request: String?
-
-    @Option(name: .long, help: "Region of the credential scope (us-east-1).")
     var region: String?
-
-    @Option(name: .long, help: "Service of the credential scope (sts, iam, s3...).")
     var service: String?
-
-    @Option(name: .long, help: "Signing time, YYYYMMDDTHHMMSSZ (default: now).")
     var date: String?
-
-    @Flag(name: .long, help: "Sign the path exactly as given (S3) instead of normalising and re-encoding it.")
     var noNormalizePath = false
-
-    @Flag(name: .long, help: "Add x-amz-content-sha256 with the body's hash.")
     var signBody = false
-
-    @Flag(name: .long, help: "Presign: put the signature in the query string.")
     var presign = false
-
-    @Option(name: .long, help: "Validity of a presigned request in seconds (1-604800).")
     var expires: Int = 900
-
-    @Option(name: .long, help: "An AWS SignatureDoesNotMatch error body to compare against.")
     var awsError: String?
-
-    @Option(name: .long, help: "Output format: text or json.")
     var output: OutputFormat = .text
-
-    @Option(name: .long, help: .hidden)
     var bench: Int?
+
+    init(_ p: ParsedArguments) {
+        request = p.string("request")
+        region = p.string("region")
+        service = p.string("service")
+        date = p.string("date")
+        noNormalizePath = p.flag("no-normalize-path")
+        signBody = p.flag("sign-body")
+        presign = p.flag("presign")
+        expires = p.int("expires") ?? 900
+        awsError = p.string("aws-error")
+        output = p.choice("output", default: .text)
+        bench = p.int("bench")
+    }
 
     func run() throws {
         if let bench {

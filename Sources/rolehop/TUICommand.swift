@@ -1,4 +1,3 @@
-import ArgumentParser
 import RoleHopCore
 import RoleHopTUI
 
@@ -6,21 +5,35 @@ import RoleHopTUI
 import Glibc
 #endif
 
-extension ColorMode: ExpressibleByArgument {}
+/// `rolehop tui`: the explorer, live or on a snapshot.
+struct TUICommand {
+    static let spec = CommandSpec(
+        path: ["tui"],
+        abstract: "Open the interactive explorer: the chain, every hop's tabs, live step-through, findings.",
+        options: DiagnosisOptions.options + [
+            .flag("offline", help: "Do not call STS: show the prediction only."),
+            .color(help: "auto, always or never (auto honours NO_COLOR, TERM=dumb and the terminal's colours)."),
+            .option("snapshot", help: "", hidden: true),
+            .option("replay-delay", .number, help: "", hidden: true),
+            .flag("print-keys", help: "", hidden: true),
+        ])
 
-struct TUICommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "tui",
-        abstract: "Open the interactive explorer: the chain, every hop's tabs, live step-through, findings.")
-
-    @OptionGroup var diagnosis: DiagnosisOptions
-    @Flag(help: "Do not call STS: show the prediction only.") var offline = false
-    @Option(help: "auto, always or never (auto honours NO_COLOR, TERM=dumb and the terminal's colours).")
+    var diagnosis: DiagnosisOptions
+    var offline = false
     var color: ColorMode = .auto
-    @Option(help: .hidden) var snapshot: String?
+    var snapshot: String?
     /// Replays the snapshot node by node, each call taking this many seconds (demos, tests of the live controls).
-    @Option(name: .customLong("replay-delay"), help: .hidden) var replayDelay: Double?
-    @Flag(name: .customLong("print-keys"), help: .hidden) var printKeys = false
+    var replayDelay: Double?
+    var printKeys = false
+
+    init(_ p: ParsedArguments) throws(UsageError) {
+        diagnosis = try DiagnosisOptions(p, command: Self.spec.displayName)
+        offline = p.flag("offline")
+        color = p.choice("color", default: .auto)
+        snapshot = p.string("snapshot")
+        replayDelay = p.double("replay-delay")
+        printKeys = p.flag("print-keys")
+    }
 
     func run() throws {
         if printKeys {
@@ -62,14 +75,23 @@ func runExplorer(session: any ExplorerSession, color: ColorMode) -> Int32 {
 
 /// `rolehop` with no subcommand: the explorer in a terminal, the text report otherwise (pipes, CI, `kubectl exec`
 /// without -t).
-struct DefaultCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "explore", abstract: "The explorer in a terminal, else the text report (the default).",
-        shouldDisplay: false)
+struct DefaultCommand {
+    static let spec = CommandSpec(
+        path: ["explore"], abstract: "The explorer in a terminal, else the text report (the default).",
+        options: DiagnosisOptions.options + [
+            .flag("offline", help: "Do not call STS."),
+            .color(help: "auto, always or never."),
+        ])
 
-    @OptionGroup var diagnosis: DiagnosisOptions
-    @Flag(help: "Do not call STS.") var offline = false
-    @Option(help: "auto, always or never.") var color: ColorMode = .auto
+    var diagnosis: DiagnosisOptions
+    var offline = false
+    var color: ColorMode = .auto
+
+    init(_ p: ParsedArguments) throws(UsageError) {
+        diagnosis = try DiagnosisOptions(p, command: Self.spec.displayName)
+        offline = p.flag("offline")
+        color = p.choice("color", default: .auto)
+    }
 
     func run() async throws {
         let env = try diagnosis.environment()

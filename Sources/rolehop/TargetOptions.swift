@@ -1,22 +1,27 @@
-import ArgumentParser
 import RoleHopCore
 
 /// Which container rolehop diagnoses: this one, or another one seen through `--root` and `--env-from-pid`
 /// (an ephemeral debug container started with `kubectl debug --target`). Every command takes these.
-struct TargetOptions: ParsableArguments {
-    @Option(name: .customLong("root"), help: ArgumentHelp(
-        "Read every file relative to DIR (for example /proc/1/root: the target container's file system).",
-        valueName: "DIR"))
-    var root: String?
+struct TargetOptions {
+    /// The options every command that diagnoses a container takes.
+    static let options: [OptionSpec] = [
+        .option("root", value: "DIR",
+                help: "Read every file relative to DIR (for example /proc/1/root: the target container's file system)."),
+        .option("env-from-pid", .integer, value: "PID",
+                help: "Diagnose the environment of process PID (from /proc/PID/environ) instead of rolehop's own."),
+    ]
 
-    @Option(name: .customLong("env-from-pid"), help: ArgumentHelp(
-        "Diagnose the environment of process PID (from /proc/PID/environ) instead of rolehop's own.",
-        valueName: "PID"))
+    var root: String?
     var envFromPid: Int?
 
-    func validate() throws {
-        if let root, root.isEmpty { throw ValidationError("--root needs a directory") }
-        if let envFromPid, envFromPid <= 0 { throw ValidationError("--env-from-pid needs a process id greater than 0") }
+    /// Reads `--root` and `--env-from-pid` of `command`; an empty root or a pid below 1 is a usage error.
+    init(_ p: ParsedArguments, command: String) throws(UsageError) {
+        root = p.string("root")
+        envFromPid = p.int("env-from-pid")
+        if let root, root.isEmpty { throw UsageError("--root needs a directory", command: command) }
+        if let envFromPid, envFromPid <= 0 {
+            throw UsageError("--env-from-pid needs a process id greater than 0", command: command)
+        }
     }
 
     /// The file system of the diagnosed container.

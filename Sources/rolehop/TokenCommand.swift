@@ -1,52 +1,58 @@
-import ArgumentParser
 import Glibc
 import RoleHopCore
 import RoleHopCurl
 
 /// `rolehop token`: read, decode, check and optionally verify the web-identity token.
-struct TokenCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "token",
+struct TokenCommand {
+    static let spec = CommandSpec(
+        path: ["token"],
         abstract: "Decode and check the web-identity token; --verify checks its signature against the issuer's keys.",
-        discussion: """
-            Without PATH the token is AWS_WEB_IDENTITY_TOKEN_FILE, else \(TokenFile.eksDefaultPath). The raw \
-            token and its signature are never printed. Exit status: 0 no failed check, 1 a check failed, 2 the \
-            token or key set is malformed.
-            """)
+        discussion: "Without PATH the token is AWS_WEB_IDENTITY_TOKEN_FILE, else \(TokenFile.eksDefaultPath). The raw "
+            + "token and its signature are never printed. Exit status: 0 no failed check, 1 a check failed, 2 the "
+            + "token or key set is malformed.",
+        options: [
+            .flag("verify", help: "Verify the signature with the issuer's keys (OIDC discovery over the network, or --jwks)."),
+            .option("jwks", value: "FILE", help: "Verify with the keys in this JWKS file instead of fetching them."),
+            .option("root", help: "Read the token below this directory (for example /proc/PID/root)."),
+            .option("audience", help: "The audience the role's OIDC provider lists.",
+                    default: TokenChecks.defaultAudience),
+            .option("region", help: "The chain's region, compared with the issuer's (default: AWS_REGION, AWS_DEFAULT_REGION)."),
+            .option("uid", .unsigned, help: "Judge readability for this uid instead of rolehop's own (the application's user)."),
+            .repeated("gid", .unsigned, help: "Judge readability with this group (repeatable; default: rolehop's groups)."),
+            .option("slow", .number, help: "Report fetches slower than this many seconds (STS waits about 5).",
+                    default: "\(TokenVerifier.stsFetchTimeout)"),
+            .output(),
+            .option("now", help: "Judge the token at this time (ISO 8601) instead of now, to reproduce a diagnosis.",
+                    hidden: true),
+        ],
+        arguments: [ArgumentSpec(name: "path", help: "The token file (default: AWS_WEB_IDENTITY_TOKEN_FILE, else the EKS mount path).",
+                                 required: false)])
 
-    @Argument(help: "The token file (default: AWS_WEB_IDENTITY_TOKEN_FILE, else the EKS mount path).")
     var path: String?
-
-    @Flag(help: "Verify the signature with the issuer's keys (OIDC discovery over the network, or --jwks).")
     var verify = false
-
-    @Option(help: ArgumentHelp("Verify with the keys in this JWKS file instead of fetching them.", valueName: "FILE"))
     var jwks: String?
-
-    @Option(help: "Read the token below this directory (for example /proc/PID/root).")
     var root: String?
-
-    @Option(help: "The audience the role's OIDC provider lists.")
     var audience: String = TokenChecks.defaultAudience
-
-    @Option(help: "The chain's region, compared with the issuer's (default: AWS_REGION, AWS_DEFAULT_REGION).")
     var region: String?
-
-    @Option(help: "Judge readability for this uid instead of rolehop's own (the application's user).")
     var uid: UInt32?
-
-    @Option(help: "Judge readability with this group (repeatable; default: rolehop's groups).")
     var gid: [UInt32] = []
-
-    @Option(help: "Report fetches slower than this many seconds (STS waits about 5).")
     var slow: Double = TokenVerifier.stsFetchTimeout
-
-    @Option(help: "Output format: text or json.")
     var output: OutputFormat = .text
-
-    @Option(help: ArgumentHelp("Judge the token at this time (ISO 8601) instead of now, to reproduce a diagnosis.",
-                               visibility: .hidden))
     var now: String?
+
+    init(_ p: ParsedArguments) {
+        path = p.argument(0)
+        verify = p.flag("verify")
+        jwks = p.string("jwks")
+        root = p.string("root")
+        audience = p.string("audience") ?? TokenChecks.defaultAudience
+        region = p.string("region")
+        uid = p.uint32("uid")
+        gid = p.uint32s("gid")
+        slow = p.double("slow") ?? TokenVerifier.stsFetchTimeout
+        output = p.choice("output", default: .text)
+        now = p.string("now")
+    }
 
     func run() async throws {
         let env = processEnvironment()

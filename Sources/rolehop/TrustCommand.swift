@@ -1,36 +1,55 @@
-import ArgumentParser
 import RoleHopCore
 
 /// `rolehop trust`: one hop seen through the role's trust policy, with lints and the fix.
-struct TrustCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "trust",
-        abstract: "Evaluate a role's trust policy for one hop (web identity or AssumeRole), with lints and a suggested fix.")
+struct TrustCommand {
+    static let spec = CommandSpec(
+        path: ["trust"],
+        abstract: "Evaluate a role's trust policy for one hop (web identity or AssumeRole), with lints and a suggested fix.",
+        options: [
+            .option("policy", help: "The role's trust policy (plain or URL-encoded JSON, as iam get-role returns it).",
+                    required: true),
+            .option("token", help: "The web-identity token file (a JWT; decoded, never printed)."),
+            .option("claims",
+                    help: "JSON file with the web-identity token's decoded claims (iss, sub, aud, ...), instead of --token."),
+            .option("principal", help: "The caller's ARN, for sts:AssumeRole."),
+            .option("action",
+                    help: "The action: sts:AssumeRoleWithWebIdentity (with --claims) or sts:AssumeRole (with --principal)."),
+            .option("role-arn", help: "The role's ARN (its account decides cross-account rules)."),
+            .option("external-id", help: "The external id the caller passes."),
+            .option("session-name", help: "The role session name."),
+            .repeated("tag", help: "A session tag KEY=VALUE (repeatable); requires sts:TagSession."),
+            .option("source-identity", help: "A source identity; requires sts:SetSourceIdentity."),
+            .repeated("identity-policy", help: "The caller's identity policy file (repeatable)."),
+            .output(),
+        ])
 
-    @Option(help: "The role's trust policy (plain or URL-encoded JSON, as iam get-role returns it).")
     var policy: String
-    @Option(help: "The web-identity token file (a JWT; decoded, never printed).")
     var token: String?
-    @Option(help: "JSON file with the web-identity token's decoded claims (iss, sub, aud, ...), instead of --token.")
     var claims: String?
-    @Option(help: "The caller's ARN, for sts:AssumeRole.")
     var principal: String?
-    @Option(help: "The action: sts:AssumeRoleWithWebIdentity (with --claims) or sts:AssumeRole (with --principal).")
     var action: String?
-    @Option(name: .customLong("role-arn"), help: "The role's ARN (its account decides cross-account rules).")
     var roleArn: String?
-    @Option(name: .customLong("external-id"), help: "The external id the caller passes.")
     var externalId: String?
-    @Option(name: .customLong("session-name"), help: "The role session name.")
     var sessionName: String?
-    @Option(name: .customLong("tag"), help: "A session tag KEY=VALUE (repeatable); requires sts:TagSession.")
     var tags: [String] = []
-    @Option(name: .customLong("source-identity"), help: "A source identity; requires sts:SetSourceIdentity.")
     var sourceIdentity: String?
-    @Option(name: .customLong("identity-policy"), help: "The caller's identity policy file (repeatable).")
     var identityPolicies: [String] = []
-    @Option(help: "Output format: text or json.")
     var output: OutputFormat = .text
+
+    init(_ p: ParsedArguments) {
+        policy = p.string("policy") ?? ""
+        token = p.string("token")
+        claims = p.string("claims")
+        principal = p.string("principal")
+        action = p.string("action")
+        roleArn = p.string("role-arn")
+        externalId = p.string("external-id")
+        sessionName = p.string("session-name")
+        tags = p.strings("tag")
+        sourceIdentity = p.string("source-identity")
+        identityPolicies = p.strings("identity-policy")
+        output = p.choice("output", default: .text)
+    }
 
     func run() throws {
         let fs = LocalFileSystem()
