@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the portable archive dist/rolehop-linux-x86_64.tar.gz:
 #   rolehop/bin/rolehop                 release build, --static-swift-stdlib, stripped, RUNPATH $ORIGIN/../lib
-#   rolehop/lib/*.so*                   libcurl, ncursesw, tinfo, libxml2 and their dependencies (not glibc),
+#   rolehop/lib/*.so*                   libcurl, ncursesw, tinfo and their dependencies (not glibc),
 #                                       each with RUNPATH $ORIGIN so transitive dependencies resolve there too
 #   rolehop/share/terminfo/             a small terminfo set (the binary points TERMINFO_DIRS here when unset)
 #   rolehop/share/ca-certificates.crt   used when AWS_CA_BUNDLE is unset and the image has no CA bundle
