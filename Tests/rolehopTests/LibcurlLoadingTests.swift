@@ -19,7 +19,7 @@ struct LibcurlLoadingTests {
         #expect(!needed.contains { $0.contains("libxml2") }, "\(needed)")
     }
 
-    @Test(arguments: [["probe", "--endpoint-url", "http://127.0.0.1:PORT/"], ["pod", "--output", "json"]])
+    @Test(arguments: [["probe", "--endpoint-url", "http://127.0.0.1:PORT/"], ["pod", "--output", "json"], ["check"]])
     func liveCommandWithoutLibcurlExitsTwoWithTheReason(_ template: [String]) async throws {
         let port = unusedLoopbackPort()
         let home = TemporaryDirectory()
