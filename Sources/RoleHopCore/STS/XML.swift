@@ -85,9 +85,10 @@ public struct XMLError: Error, Sendable, Hashable, CustomStringConvertible {
 /// cost more at process start than rolehop spends on everything else).
 ///
 /// What it reads is what AWS query-protocol services write: an optional XML declaration (UTF-8 only), comments
-/// and processing instructions (skipped), elements with attributes (checked, then dropped; names keep only
-/// their local part, so `<sts:Arn>` is `Arn`), character data with the five predefined entities and decimal or
-/// hex character references, and CDATA sections. Line ends are normalised to `\n` as XML requires.
+/// and processing instructions (skipped), elements with attributes (checked, then dropped; a name loses its
+/// prefix when that prefix is declared, so `<sts:Arn xmlns:sts="...">` is `Arn`), character data with the five
+/// predefined entities and decimal or hex character references, and CDATA sections. Line ends are normalised to
+/// `\n` as XML requires.
 /// It refuses, with the line and column of the problem: any DOCTYPE (there are no entity definitions to expand,
 /// so no entity expansion attacks), undefined entities, mismatched or unterminated tags, comments, CDATA
 /// sections and processing instructions, invalid UTF-8 and characters XML forbids, and nesting deeper than
@@ -117,8 +118,12 @@ public enum XMLDocument {
 struct XMLReader {
     private let b: UnsafeBufferPointer<UInt8>
     private var i = 0
-    /// Open elements, innermost last, with the byte range of each one's qualified name (for the end tag check).
-    private var open: [(element: XMLElement, nameStart: Int, nameEnd: Int)] = []
+    /// Open elements, innermost last, with the byte range of each one's qualified name (for the end tag check)
+    /// and the number of namespace prefixes declared outside it.
+    private var open: [(element: XMLElement, nameStart: Int, nameEnd: Int, scope: Int)] = []
+    /// Namespace prefixes (`xmlns:p`) declared by the open elements, as byte ranges: a name whose prefix is
+    /// declared loses it, one whose prefix is not keeps it (as libxml2's tree had it).
+    private var prefixes: [(start: Int, end: Int)] = []
     /// Attribute name ranges of the start tag being read (duplicate check); reused between tags.
     private var attributeNames: [(start: Int, end: Int)] = []
 
@@ -253,7 +258,7 @@ struct XMLReader {
         if open.count >= XMLDocument.maxDepth {
             throw fail("elements nested deeper than \(XMLDocument.maxDepth)", at: tagStart)
         }
-        let element = XMLElement(name: localName(nameStart, nameEnd))
+        let scope = prefixes.count
         attributeNames.removeAll(keepingCapacity: true)
         while true {
             let hadSpace = skipSpace()
@@ -262,7 +267,7 @@ struct XMLReader {
             }
             if b[i] == ch(">") {
                 i += 1
-                open.append((element, nameStart, nameEnd))
+                open.append((XMLElement(name: elementName(nameStart, nameEnd)), nameStart, nameEnd, scope))
                 return nil
             }
             if b[i] == ch("/") {
@@ -270,6 +275,8 @@ struct XMLReader {
                     throw fail("expected '>' after '/' in the start tag of <\(text(nameStart, nameEnd))>")
                 }
                 i += 2
+                let element = XMLElement(name: elementName(nameStart, nameEnd))
+                prefixes.removeSubrange(scope...)
                 return attach(element)
             }
             guard hadSpace else {
@@ -289,6 +296,7 @@ struct XMLReader {
             }
         }
         attributeNames.append((start, end))
+        if end - start > 6 && at("xmlns:", offset: start) { prefixes.append((start + 6, end)) }
         skipSpace()
         guard i < b.count, b[i] == ch("=") else { throw fail("expected '=' after the attribute name \(text(start, end))") }
         i += 1
@@ -315,6 +323,7 @@ struct XMLReader {
         let tagStart = i
         i += 2
         guard let top = open.popLast() else { throw fail("internal: end tag without an open element") }
+        prefixes.removeSubrange(top.scope...)
         let expected = text(top.nameStart, top.nameEnd)
         let nameStart = i
         let nameEnd = try name("the element name </\(expected)>")
@@ -516,12 +525,13 @@ struct XMLReader {
         return i > start
     }
 
-    /// Whether the bytes at the cursor are `literal` (ASCII).
-    private func at(_ literal: StaticString) -> Bool {
+    /// Whether the bytes at `offset` (the cursor by default) are `literal` (ASCII).
+    private func at(_ literal: StaticString, offset: Int? = nil) -> Bool {
+        let start = offset ?? i
         let n = literal.utf8CodeUnitCount
-        guard i + n <= b.count else { return false }
+        guard start + n <= b.count else { return false }
         let p = literal.utf8Start
-        for k in 0..<n where b[i + k] != p[k] { return false }
+        for k in 0..<n where b[start + k] != p[k] { return false }
         return true
     }
 
@@ -529,12 +539,20 @@ struct XMLReader {
         String(decoding: UnsafeBufferPointer(rebasing: b[start..<end]), as: UTF8.self)
     }
 
-    /// The local part of a qualified name (`sts:Arn` is `Arn`), as libxml2's tree gave it.
-    private func localName(_ start: Int, _ end: Int) -> String {
-        var k = end - 1
-        while k > start && b[k] != ch(":") { k -= 1 }
-        if b[k] == ch(":") && k + 1 < end { return text(k + 1, end) }
-        return text(start, end)
+    /// An element's name as libxml2's tree gave it: the local part when the prefix is declared in scope (or is
+    /// `xml`), so `<sts:Arn>` is `Arn`; the whole name when the prefix is undeclared or the name is not a QName.
+    private func elementName(_ start: Int, _ end: Int) -> String {
+        var colon = -1
+        for k in start..<end where b[k] == ch(":") {
+            if colon >= 0 { return text(start, end) }  // two colons: not a QName
+            colon = k
+        }
+        guard colon > start && colon + 1 < end else { return text(start, end) }
+        let length = colon - start
+        let declared = (length == 3 && at("xml", offset: start)) || prefixes.contains { p in
+            p.end - p.start == length && (0..<length).allSatisfy { b[p.start + $0] == b[start + $0] }
+        }
+        return declared ? text(colon + 1, end) : text(start, end)
     }
 
     // MARK: Encoding

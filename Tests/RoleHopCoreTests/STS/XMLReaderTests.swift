@@ -74,6 +74,22 @@ struct XMLReaderTests {
         }
     }
 
+    /// Element names as libxml2's tree gave them before the reader replaced it (each checked against Debian 12's
+    /// libxml2 2.9.14): a declared prefix is dropped, an undeclared one kept, a name with two colons kept whole.
+    @Test(arguments: [
+        ("<p:a><q:b/></p:a>", ["p:a", "q:b"]),
+        ("<p:a xmlns:p=\"u\"><p:b/><q:c xmlns:q=\"v\"/><q:d/></p:a>", ["a", "b", "c", "q:d"]),
+        ("<a xmlns:p=\"u\"><p:b/></a><!-- p is out of scope after </a> -->", ["a", "b"]),
+        ("<a><b xmlns:p=\"u\"/><p:c/></a>", ["a", "b", "p:c"]),
+        ("<a:b:c/>", ["a:b:c"]),
+        ("<xml:a/>", ["a"]),
+        ("<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"/>", ["GetCallerIdentityResponse"]),
+    ])
+    func namespacePrefixes(_ document: String, _ names: [String]) throws {
+        func walk(_ e: XMLElement) -> [String] { [e.name] + e.children.flatMap(walk) }
+        #expect(walk(try XMLDocument.parse(Array(document.utf8))) == names)
+    }
+
     @Test func realResponsesDecode() throws {
         let assume = try XMLDocument.parse(Array(fixture("assume-role-success.xml").utf8))
         #expect(assume["AssumeRoleResult", "Credentials", "AccessKeyId"]?.trimmedText.hasPrefix("ASIA") == true)
