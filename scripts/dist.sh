@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the portable archive dist/rolehop-linux-x86_64.tar.gz:
 #   rolehop/bin/rolehop                 release build, --static-swift-stdlib, stripped, RUNPATH $ORIGIN/../lib
-#   rolehop/lib/*.so*                   libcurl, ncursesw, tinfo, libxml2 and their dependencies (not glibc),
+#   rolehop/lib/*.so*                   libcurl, ncursesw, tinfo and their dependencies (not glibc),
 #                                       each with RUNPATH $ORIGIN so transitive dependencies resolve there too
 #   rolehop/share/terminfo/             a small terminfo set (the binary points TERMINFO_DIRS here when unset)
 #   rolehop/share/ca-certificates.crt   used when AWS_CA_BUNDLE is unset and the image has no CA bundle
@@ -49,8 +49,14 @@ is_glibc() {
         *) return 1 ;;
     esac
 }
-ldd "$bin" | awk '/=> \// { print $1, $3 }' | while read -r name path; do
+# libcurl is not in the binary's DT_NEEDED (it is dlopen()ed at the first HTTP exchange, Sources/CCurlLoader):
+# take libcurl.so.4 and its closure explicitly. glibc's dlopen searches the calling object's RUNPATH, so the
+# binary's $ORIGIN/../lib finds the bundled copy first.
+libcurl=$(/sbin/ldconfig -p | awk '$1 == "libcurl.so.4" && /x86-64/ { print $NF; exit }')
+[ -n "$libcurl" ] || { echo "dist: libcurl.so.4 not found (apt-get install libcurl4)" >&2; exit 1; }
+{ echo "libcurl.so.4 $libcurl"; ldd "$bin" "$libcurl" | awk '/=> \// { print $1, $3 }'; } | sort -u | while read -r name path; do
     if is_glibc "$name"; then continue; fi
+    [ -e "$stage/rolehop/lib/$name" ] && continue
     cp -L "$path" "$stage/rolehop/lib/$name"
     chmod 0644 "$stage/rolehop/lib/$name"
     patchelf --set-rpath '$ORIGIN' "$stage/rolehop/lib/$name"

@@ -1,4 +1,4 @@
-import CCurl
+import CCurlLoader
 import RoleHopCore
 
 #if canImport(Glibc)
@@ -75,8 +75,8 @@ public struct CurlTransport: HTTPTransport {
 
     public let configuration: Configuration
 
+    /// Makes a transport; libcurl is not loaded until the first `send` (offline runs never load it).
     public init(configuration: Configuration = Configuration()) {
-        CurlGlobal.ensureInitialised()
         self.configuration = configuration
     }
 
@@ -103,7 +103,10 @@ public struct CurlTransport: HTTPTransport {
         return https ? 443 : 80
     }
 
+    /// Sends one request. The first call loads libcurl; when that fails the process ends with exit status 2 and
+    /// `CurlLibrary`'s message (see `CurlLibrary.requireOrExit`).
     public func send(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
+        CurlLibrary.requireOrExit()
         let exchange = Exchange(request: request, configuration: configuration)
         let result: Result<HTTPResponse, TransportError> = await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Result<HTTPResponse, TransportError>, Never>) in
@@ -127,12 +130,33 @@ extension String {
     }
 }
 
-/// curl_global_init must run once before any thread uses libcurl.
-enum CurlGlobal {
-    static let initialised: Bool = {
-        curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
-    }()
-    static func ensureInitialised() { _ = initialised }
+/// libcurl, opened with dlopen at the first HTTP exchange (Sources/CCurlLoader): an offline run never pays for
+/// resolving libcurl and its ~35 libraries, and runs where libcurl is not installed at all.
+public enum CurlLibrary {
+    /// The environment variable naming a libcurl to load instead of `libcurl.so.4` (read once, at the first load).
+    public static let overrideVariable = "ROLEHOP_LIBCURL"
+
+    /// Loads libcurl (once per process; later calls return the first answer). Nil when it is usable, else a
+    /// message saying which library failed, the loader's reason and what to install.
+    public static func load() -> String? {
+        if rh_curl_load() != 0 { return nil }
+        let library = String(cString: rh_curl_library())
+        let reason = String(cString: rh_curl_load_error())
+        return "cannot load libcurl (\(library)): \(reason). rolehop sends HTTP through libcurl, loaded only when a "
+            + "command goes online: install it (Debian/Ubuntu: apt-get install libcurl4; Fedora/RHEL: dnf install "
+            + "libcurl; Alpine is not supported), use the portable archive (it carries its own), or set "
+            + "\(overrideVariable) to the path of a libcurl.so.4. Offline commands work without it."
+    }
+
+    /// Loads libcurl or ends the process: `rolehop: <message>` on stderr, exit status 2 (an environment rolehop
+    /// cannot work in, like unusable input). A transport that cannot exist has no error worth reporting as a
+    /// network finding, and every live command needs it.
+    public static func requireOrExit() {
+        guard let message = load() else { return }
+        let line = Array("rolehop: \(message)\n".utf8)
+        _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+        exit(2)
+    }
 }
 
 /// One request/response on its own thread. Callbacks from C reach it through an unmanaged pointer.
@@ -188,12 +212,12 @@ final class Exchange: @unchecked Sendable {
     }
 
     private func perform() -> Result<HTTPResponse, TransportError> {
-        guard let handle = curl_easy_init() else {
+        guard let handle = rh_curl_easy_init() else {
             return .failure(.connectionFailed(detail: "libcurl could not create a handle"))
         }
-        defer { curl_easy_cleanup(handle) }
+        defer { rh_curl_easy_cleanup(handle) }
         var headerList: UnsafeMutablePointer<curl_slist>?
-        defer { curl_slist_free_all(headerList) }
+        defer { rh_curl_slist_free_all(headerList) }
         let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         defer { errorBuffer.deallocate() }
@@ -244,11 +268,11 @@ final class Exchange: @unchecked Sendable {
         var names = Set<String>()
         for (name, value) in request.headers {
             names.insert(name.lowercased())
-            headerList = curl_slist_append(headerList, value.isEmpty ? "\(name);" : "\(name): \(value)")
+            headerList = rh_curl_slist_append(headerList, value.isEmpty ? "\(name);" : "\(name): \(value)")
         }
-        if !names.contains("expect") { headerList = curl_slist_append(headerList, "Expect:") }
-        if !names.contains("accept") { headerList = curl_slist_append(headerList, "Accept:") }
-        if !names.contains("content-type") { headerList = curl_slist_append(headerList, "Content-Type:") }
+        if !names.contains("expect") { headerList = rh_curl_slist_append(headerList, "Expect:") }
+        if !names.contains("accept") { headerList = rh_curl_slist_append(headerList, "Accept:") }
+        if !names.contains("content-type") { headerList = rh_curl_slist_append(headerList, "Content-Type:") }
         rh_curl_setopt_pointer(handle, CURLOPT_HTTPHEADER, headerList)
 
         rh_curl_setopt_write(handle, CURLOPT_WRITEFUNCTION) { ptr, size, count, user in
@@ -287,7 +311,7 @@ final class Exchange: @unchecked Sendable {
         let code = transfer(handle)
         let timings = Self.timings(handle)
         let message = String(cString: errorBuffer).trimmingCharacters(in: " \n")
-        let detail = message.isEmpty ? String(cString: curl_easy_strerror(code)) : message
+        let detail = message.isEmpty ? String(cString: rh_curl_easy_strerror(code)) : message
 
         if code != CURLE_OK {
             return .failure(classify(code, detail: detail, handle: handle, proxy: proxy, timings: timings))
@@ -307,19 +331,19 @@ final class Exchange: @unchecked Sendable {
     /// Runs the transfer through a multi handle polled every 50 ms, so a cancel is seen within that time even
     /// while libcurl waits on a silent server (the easy interface's progress callback may wait a second or more).
     private func transfer(_ handle: UnsafeMutableRawPointer?) -> CURLcode {
-        guard let multi = curl_multi_init() else { return curl_easy_perform(handle) }
-        defer { curl_multi_cleanup(multi) }
-        guard curl_multi_add_handle(multi, handle) == CURLM_OK else { return curl_easy_perform(handle) }
-        defer { curl_multi_remove_handle(multi, handle) }
+        guard let multi = rh_curl_multi_init() else { return rh_curl_easy_perform(handle) }
+        defer { rh_curl_multi_cleanup(multi) }
+        guard rh_curl_multi_add_handle(multi, handle) == CURLM_OK else { return rh_curl_easy_perform(handle) }
+        defer { rh_curl_multi_remove_handle(multi, handle) }
         var running: Int32 = 1
         while running > 0 {
-            if curl_multi_perform(multi, &running) != CURLM_OK { return CURLE_FAILED_INIT }
+            if rh_curl_multi_perform(multi, &running) != CURLM_OK { return CURLE_FAILED_INIT }
             if running == 0 { break }
             if isCancelled { return CURLE_ABORTED_BY_CALLBACK }
-            _ = curl_multi_poll(multi, nil, 0, 50, nil)
+            _ = rh_curl_multi_poll(multi, nil, 0, 50, nil)
         }
         var left: Int32 = 0
-        while let message = curl_multi_info_read(multi, &left) {
+        while let message = rh_curl_multi_info_read(multi, &left) {
             if message.pointee.msg == CURLMSG_DONE { return message.pointee.data.result }
         }
         return CURLE_OK

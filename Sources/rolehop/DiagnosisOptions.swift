@@ -59,6 +59,9 @@ struct DiagnosisOptions {
                                    credentialsFile: credentialsFile, policyDirectory: policyDir, jwksPath: jwks,
                                    now: now, uid: UInt32(geteuid()), gids: gids)
         let analysis = Analyzer.analyze(input)
+        // A live session will send HTTP: load libcurl now, before the explorer owns the terminal, so a missing
+        // libcurl ends with its message on a normal screen (exit 2) rather than from inside a hop.
+        if live { CurlLibrary.requireOrExit() }
         let transport = CurlTransport(configuration: .init(environment: target.transportEnvironment(env)))
         return ChainSession(analysis: analysis, transport: transport,
                             now: { Date() }, mode: live ? .live : .offline, timeout: timeout,
