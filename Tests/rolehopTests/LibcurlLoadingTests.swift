@@ -1,4 +1,3 @@
-import FoundationEssentials
 import RoleHopCore
 import RoleHopTestSupport
 import Testing

@@ -30,7 +30,7 @@ public enum Base64URL {
         try decode(text, standard: false)
     }
 
-    static func decode<C: Collection>(_ text: C, standard: Bool) throws(DecodeError) -> [UInt8]
+    public static func decode<C: Collection>(_ text: C, standard: Bool) throws(DecodeError) -> [UInt8]
     where C.Element == UInt8 {
         var out: [UInt8] = []
         out.reserveCapacity(text.count * 3 / 4)

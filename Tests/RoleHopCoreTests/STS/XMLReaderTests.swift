@@ -1,4 +1,3 @@
-import FoundationEssentials
 import RoleHopCore
 import RoleHopTestSupport
 import Testing
@@ -33,7 +32,7 @@ struct XMLReaderTests {
     }()
 
     static func bytes(_ v: JSONValue) -> [UInt8] {
-        v["base64"]?.stringValue.flatMap { Data(base64Encoded: $0) }.map { Array($0) } ?? []
+        v["base64"]?.stringValue.flatMap { try? Base64URL.decode(Array($0.utf8), standard: true) } ?? []
     }
 
     static func element(_ v: JSONValue) -> XMLElement {
