@@ -12,7 +12,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         .systemLibrary(
@@ -27,13 +26,16 @@ let package = Package(
         .systemLibrary(
             name: "CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+        // OpenSSL 3's libcrypto (SHA-2, HMAC pads, JWS verification): the library libcurl already loads.
+        .systemLibrary(
+            name: "CLibCrypto", pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]),
         .target(
             name: "RoleHopCore",
             dependencies: [
                 "CLibXML2",
                 "CZlib",
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                "CLibCrypto",
             ]),
         .target(name: "RoleHopCurl", dependencies: ["RoleHopCore", "CCurl"]),
         .target(name: "RoleHopTUI", dependencies: ["RoleHopCore", "CNCurses"]),
