@@ -121,8 +121,9 @@ public enum TokenVerifier {
         }
         switch alg {
         case let .rsa(bits), let .pss(bits):
-            // Same bounds as before the move to libcrypto: at least 2048 bits (as STS), at most 16384 (libcrypto's
-            // own limit, and a bound on the work a hostile key set can cause); n and e odd, e at least 3.
+            // Checked here because libcrypto imports any numbers: at least 2048 bits (what swift-crypto demanded
+            // before, and STS's minimum), at most 16384 (a bound on the work a hostile key set can cause), n and e
+            // odd, 3 <= e < 2^64.
             let unusable = KeyProblem(reason: "RSA key of \(key.rsaBits) bits is unusable (under 2048 bits or malformed)")
             let e = key.e.drop(while: { $0 == 0 })
             guard (2048...16384).contains(key.rsaBits), key.n.last.map({ $0 & 1 == 1 }) == true,
