@@ -26,10 +26,9 @@ let package = Package(
         .systemLibrary(
             name: "CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
-        // OpenSSL 3's libcrypto (SHA-2, HMAC pads, JWS verification): the library libcurl already loads.
-        .systemLibrary(
-            name: "CLibCrypto", pkgConfig: "libcrypto",
-            providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]),
+        // OpenSSL 3's libcrypto (SHA-2, HMAC pads, JWS verification), the library libcurl loads: headers only,
+        // the shim opens it with dlopen on first use (no pkgConfig, whose flags would link it). Debian: libssl-dev.
+        .systemLibrary(name: "CLibCrypto"),
         .target(
             name: "RoleHopCore",
             dependencies: [

@@ -1,9 +1,21 @@
 import CLibCrypto
 
-// Hashes and HMAC over the system's libcrypto (OpenSSL 3, already loaded by libcurl). The low-level
+// Hashes and HMAC over the system's libcrypto (OpenSSL 3, which libcurl uses too). The low-level
 // SHA*_Init/Update/Final are used on purpose: their contexts are plain C structs, so a hash state is a Swift
 // value that copies without allocating (HMAC keeps its keyed pads that way), and no provider is fetched per
 // call as with EVP_MD_fetch / EVP_MAC. They are deprecated in 3.0 but exported by every 3.x.
+
+/// libcrypto's functions, from `dlopen("libcrypto.so.3")` on first use (see the CLibCrypto shim for why it is
+/// not linked). Without it rolehop cannot sign or verify at all, and libcurl cannot load either, so this stops
+/// with the loader's message.
+let libcrypto: rolehop_crypto = withUnsafeTemporaryAllocation(of: rolehop_crypto.self, capacity: 1) { p in
+    let table = p.baseAddress.unsafelyUnwrapped
+    if let problem = rolehop_crypto_load(table) {
+        fatalError("rolehop: cannot load OpenSSL 3's libcrypto.so.3 (Debian/Ubuntu package libssl3): "
+                   + String(cString: problem))
+    }
+    return table.pointee
+}
 
 /// A 32-byte SHA-256 digest held inline (no heap allocation).
 public struct SHA256Digest: Sendable, Equatable {
@@ -30,12 +42,12 @@ public struct SHA256Digest: Sendable, Equatable {
 public struct SHA256Hasher: @unchecked Sendable {
     var ctx = SHA256_CTX()
 
-    public init() { SHA256_Init(&ctx) }
+    public init() { libcrypto.SHA256_Init(&ctx) }
 
     @inline(__always)
     public mutating func update(_ bytes: UnsafeRawBufferPointer) {
         guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
-        SHA256_Update(&ctx, base, bytes.count)
+        libcrypto.SHA256_Update(&ctx, base, bytes.count)
     }
 
     @inline(__always)
@@ -49,7 +61,7 @@ public struct SHA256Hasher: @unchecked Sendable {
     public mutating func finalize() -> SHA256Digest {
         var d = SHA256Digest()
         Swift.withUnsafeMutableBytes(of: &d.words) { raw in
-            _ = SHA256_Final(raw.baseAddress.unsafelyUnwrapped.assumingMemoryBound(to: UInt8.self), &ctx)
+            _ = libcrypto.SHA256_Final(raw.baseAddress.unsafelyUnwrapped.assumingMemoryBound(to: UInt8.self), &ctx)
         }
         return d
     }
@@ -135,24 +147,24 @@ public enum Digest {
             switch algorithm {
             case .sha1:
                 var c = SHA_CTX()
-                SHA1_Init(&c)
-                if let base { SHA1_Update(&c, base, n) }
-                SHA1_Final(p, &c)
+                libcrypto.SHA1_Init(&c)
+                if let base { libcrypto.SHA1_Update(&c, base, n) }
+                libcrypto.SHA1_Final(p, &c)
             case .sha256:
                 var c = SHA256_CTX()
-                SHA256_Init(&c)
-                if let base { SHA256_Update(&c, base, n) }
-                SHA256_Final(p, &c)
+                libcrypto.SHA256_Init(&c)
+                if let base { libcrypto.SHA256_Update(&c, base, n) }
+                libcrypto.SHA256_Final(p, &c)
             case .sha384:
                 var c = SHA512_CTX()
-                SHA384_Init(&c)
-                if let base { SHA384_Update(&c, base, n) }
-                SHA384_Final(p, &c)
+                libcrypto.SHA384_Init(&c)
+                if let base { libcrypto.SHA384_Update(&c, base, n) }
+                libcrypto.SHA384_Final(p, &c)
             case .sha512:
                 var c = SHA512_CTX()
-                SHA512_Init(&c)
-                if let base { SHA512_Update(&c, base, n) }
-                SHA512_Final(p, &c)
+                libcrypto.SHA512_Init(&c)
+                if let base { libcrypto.SHA512_Update(&c, base, n) }
+                libcrypto.SHA512_Final(p, &c)
             }
         }
         return out
