@@ -10,9 +10,7 @@ let package = Package(
         .executable(name: "rolehop", targets: ["rolehop"]),
         .library(name: "RoleHopCore", targets: ["RoleHopCore"]),
     ],
-    dependencies: [
-        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
-    ],
+    dependencies: [],
     targets: [
         // libcurl is dlopen()ed at the first HTTP exchange, not linked (its ~35 libraries cost half of an
         // offline run's start): the headers come from libcurl4-openssl-dev, the library at run time from libcurl4.
@@ -23,12 +21,14 @@ let package = Package(
         .systemLibrary(
             name: "CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+        // OpenSSL 3's libcrypto (SHA-2, HMAC pads, JWS verification), the library libcurl loads: headers only,
+        // the shim opens it with dlopen on first use (no pkgConfig, whose flags would link it). Debian: libssl-dev.
+        .systemLibrary(name: "CLibCrypto"),
         .target(
             name: "RoleHopCore",
             dependencies: [
                 "CZlib",
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                "CLibCrypto",
             ]),
         .target(name: "RoleHopCurl", dependencies: ["RoleHopCore", "CCurlLoader"]),
         .target(name: "RoleHopTUI", dependencies: ["RoleHopCore", "CNCurses"]),

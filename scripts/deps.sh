@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(libcurl4-openssl-dev libncurses-dev zlib1g-dev pkg-config tmux python3-venv make openssl patchelf)
+APT_PACKAGES=(libcurl4-openssl-dev libssl-dev libncurses-dev zlib1g-dev pkg-config tmux python3-venv make openssl patchelf)
 MOTO_PIN='moto[server]==5.2.1'
 BOTO_PINS=(boto3==1.43.11 botocore==1.43.11)
 

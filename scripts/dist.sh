@@ -62,6 +62,16 @@ libcurl=$(/sbin/ldconfig -p | awk '$1 == "libcurl.so.4" && /x86-64/ { print $NF;
     patchelf --set-rpath '$ORIGIN' "$stage/rolehop/lib/$name"
 done
 
+# libcrypto.so.3 is opened with dlopen on first use (Sources/CLibCrypto), so ldd of the binary need not list it;
+# the binary's RUNPATH finds this copy.
+if [ ! -f "$stage/rolehop/lib/libcrypto.so.3" ]; then
+    crypto=$(ldconfig -p | awk '/libcrypto\.so\.3 .*x86-64/ { print $NF; exit }')
+    [ -n "$crypto" ] || { echo "dist: libcrypto.so.3 not found (apt-get install libssl3)" >&2; exit 1; }
+    cp -L "$crypto" "$stage/rolehop/lib/libcrypto.so.3"
+    chmod 0644 "$stage/rolehop/lib/libcrypto.so.3"
+    patchelf --set-rpath '$ORIGIN' "$stage/rolehop/lib/libcrypto.so.3"
+fi
+
 # Terminfo entries, in ncurses' letter directories (x/xterm).
 for t in xterm xterm-256color screen screen-256color tmux tmux-256color vt100 linux dumb; do
     found=""

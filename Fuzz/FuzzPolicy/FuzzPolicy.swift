@@ -1,4 +1,3 @@
-import FoundationEssentials
 import RoleHopCore
 
 /// The fixed requests the parsed policy is evaluated against: a web-identity hop and a chained AssumeRole hop.

@@ -1,4 +1,3 @@
-import FoundationEssentials
 import RoleHopCore
 
 let credentials = AWSCredentials(accessKeyId: "AKIAEXAMPLEFUZZ00001", secretAccessKey: Secret("fuzz-EXAMPLE-secret"),

@@ -47,6 +47,16 @@ struct DistArchiveTests {
                                                 environment: environment)
     }
 
+    /// libcrypto is opened with dlopen on first use: the archive's copy must be found through the binary's RUNPATH.
+    @Test func signingLoadsTheBundledLibcrypto() async throws {
+        try #require(LocalFileSystem().exists(Self.archive), "run scripts/dist.sh first")
+        let root = try await makeRoot()
+        defer { cleanUpInBackground { root.remove() } }
+        let r = try await inRoot(root, ["/rolehop/bin/rolehop", "sigv4", "--bench", "10"])
+        #expect(r.exitCode == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("signatures/s"), "\(r.stdout)")
+    }
+
     @Test func versionAndPodRunInAnEmptyRoot() async throws {
         try #require(LocalFileSystem().exists(Self.archive), "run scripts/dist.sh first")
         let root = try await makeRoot()

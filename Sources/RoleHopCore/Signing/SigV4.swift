@@ -1,5 +1,3 @@
-import Crypto
-
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -346,14 +344,13 @@ public struct SigV4Signer: Sendable {
 
     /// The signing key (task 3): HMAC chain over date, region, service and `aws4_request`, cached per
     /// date/region/service/secret because it changes at most daily.
-    public func signingKey(dateStamp: ArraySlice<UInt8>) -> SymmetricKey {
+    public func signingKey(dateStamp: ArraySlice<UInt8>) -> [UInt8] {
         let secret = credentials.secretAccessKey.exposedValue
         if let hit = cache.lookup(date: dateStamp, region: region, service: service, secret: secret) { return hit }
-        var k: [UInt8] = Array("AWS4".utf8)
-        k.append(contentsOf: secret.utf8)
-        var key = SymmetricKey(data: k)
+        var key: [UInt8] = Array("AWS4".utf8)
+        key.append(contentsOf: secret.utf8)
         for part in [Array(dateStamp), Array(region.utf8), Array(service.utf8), Array("aws4_request".utf8)] {
-            key = SymmetricKey(data: Array(HMAC<SHA256>.authenticationCode(for: part, using: key)))
+            key = HMACSHA256(key: key).authenticationCode(for: part).bytes
         }
         cache.store(date: dateStamp, region: region, service: service, secret: secret, key: key)
         return key
@@ -362,24 +359,15 @@ public struct SigV4Signer: Sendable {
     /// The hex signature (task 4).
     func signature(stringToSign: [UInt8], dateStamp: ArraySlice<UInt8>) -> [UInt8] {
         let secret = credentials.secretAccessKey.exposedValue
-        var cached = cache.pads(date: dateStamp, region: region, service: service, secret: secret)
+        var cached = cache.mac(date: dateStamp, region: region, service: service, secret: secret)
         if cached == nil {
             _ = signingKey(dateStamp: dateStamp)
-            cached = cache.pads(date: dateStamp, region: region, service: service, secret: secret)
+            cached = cache.mac(date: dateStamp, region: region, service: service, secret: secret)
         }
-        guard let pads = cached else {
-            var hmac = HMAC<SHA256>(key: signingKey(dateStamp: dateStamp))
-            stringToSign.withUnsafeBytes { hmac.update(data: $0) }
-            return hmac.finalize().withUnsafeBytes { Self.hex($0) }
-        }
-        // HMAC (RFC 2104) from hash states already fed with key^ipad and key^opad: one block per signature
-        // less than rekeying the outer hash each time.
-        var inner = pads.inner
-        stringToSign.withUnsafeBytes { inner.update(bufferPointer: $0) }
-        let innerDigest = inner.finalize()
-        var outer = pads.outer
-        innerDigest.withUnsafeBytes { outer.update(bufferPointer: $0) }
-        return outer.finalize().withUnsafeBytes { Self.hex($0) }
+        // The cached HMAC holds hash states already fed with key^ipad and key^opad (RFC 2104): two blocks per
+        // signature less than rekeying, and no allocation.
+        let mac = cached ?? HMACSHA256(key: signingKey(dateStamp: dateStamp))
+        return mac.authenticationCode(for: stringToSign).withUnsafeBytes { Self.hex($0) }
     }
 
     // MARK: - Canonical pieces (static, pure)
@@ -769,8 +757,8 @@ public struct SigV4Signer: Sendable {
 
     /// Appends the lowercase hex SHA-256 of `bytes`.
     static func appendHexSHA256(_ bytes: [UInt8], into out: inout [UInt8]) {
-        var hasher = SHA256()
-        bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        var hasher = SHA256Hasher()
+        hasher.update(bytes)
         let digest = hasher.finalize()
         // Hex on the stack, then one bulk append (not 64 appends with a uniqueness check each).
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { hex in
@@ -792,8 +780,8 @@ public struct SigV4Signer: Sendable {
     /// Lowercase hex SHA-256 of `bytes`.
     public static func hexSHA256(_ bytes: [UInt8]) -> [UInt8] {
         if bytes.isEmpty { return emptySHA256 }
-        var hasher = SHA256()
-        bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        var hasher = SHA256Hasher()
+        hasher.update(bytes)
         return hasher.finalize().withUnsafeBytes { hex($0) }
     }
 
@@ -951,12 +939,12 @@ struct URLParts {
 final class SigningKeyCache: @unchecked Sendable {
     /// One immutable entry: reading it under the lock costs one retain, not one per field.
     final class Entry {
-        let date: [UInt8], region: String, service: String, secret: String, key: SymmetricKey, scope: [UInt8]
-        let inner: SHA256, outer: SHA256
-        init(date: [UInt8], region: String, service: String, secret: String, key: SymmetricKey, scope: [UInt8],
-             inner: SHA256, outer: SHA256) {
+        let date: [UInt8], region: String, service: String, secret: String, key: [UInt8], scope: [UInt8]
+        let mac: HMACSHA256
+        init(date: [UInt8], region: String, service: String, secret: String, key: [UInt8], scope: [UInt8],
+             mac: HMACSHA256) {
             self.date = date; self.region = region; self.service = service; self.secret = secret; self.key = key
-            self.scope = scope; self.inner = inner; self.outer = outer
+            self.scope = scope; self.mac = mac
         }
 
         func matches(_ d: ArraySlice<UInt8>, _ r: String, _ s: String) -> Bool {
@@ -989,15 +977,15 @@ final class SigningKeyCache: @unchecked Sendable {
         return entry
     }
 
-    func lookup(date: ArraySlice<UInt8>, region: String, service: String, secret: String) -> SymmetricKey? {
+    func lookup(date: ArraySlice<UInt8>, region: String, service: String, secret: String) -> [UInt8]? {
         guard let e = current(), e.matches(date, region, service), e.secret == secret else { return nil }
         return e.key
     }
 
-    /// SHA-256 states fed with the key XOR ipad / opad.
-    func pads(date: ArraySlice<UInt8>, region: String, service: String, secret: String) -> (inner: SHA256, outer: SHA256)? {
+    /// The HMAC keyed with the signing key (its SHA-256 states fed with the key XOR ipad / opad).
+    func mac(date: ArraySlice<UInt8>, region: String, service: String, secret: String) -> HMACSHA256? {
         guard let e = current(), e.matches(date, region, service), e.secret == secret else { return nil }
-        return (e.inner, e.outer)
+        return e.mac
     }
 
     /// The credential scope bytes of the last date/region/service seen.
@@ -1006,22 +994,15 @@ final class SigningKeyCache: @unchecked Sendable {
         return e.scope
     }
 
-    func store(date: ArraySlice<UInt8>, region: String, service: String, secret: String, key: SymmetricKey) {
+    func store(date: ArraySlice<UInt8>, region: String, service: String, secret: String, key: [UInt8]) {
         var scope = Array(date)
         scope.append(UInt8(ascii: "/"))
         scope.append(contentsOf: region.utf8)
         scope.append(UInt8(ascii: "/"))
         scope.append(contentsOf: service.utf8)
         scope.append(contentsOf: "/aws4_request".utf8)
-        // The signing key is 32 bytes, shorter than SHA-256's 64-byte block, so it is zero-padded (RFC 2104).
-        var block = [UInt8](repeating: 0, count: 64)
-        key.withUnsafeBytes { for (i, b) in $0.enumerated() { block[i] = b } }
-        var inner = SHA256()
-        block.map { $0 ^ 0x36 }.withUnsafeBytes { inner.update(bufferPointer: $0) }
-        var outer = SHA256()
-        block.map { $0 ^ 0x5C }.withUnsafeBytes { outer.update(bufferPointer: $0) }
         let e = Entry(date: Array(date), region: region, service: service, secret: secret, key: key, scope: scope,
-                      inner: inner, outer: outer)
+                      mac: HMACSHA256(key: key))
         pthread_mutex_lock(lock)
         entry = e
         pthread_mutex_unlock(lock)

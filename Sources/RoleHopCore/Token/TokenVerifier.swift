@@ -1,6 +1,3 @@
-import Crypto
-import _CryptoExtras
-
 /// The outcome of checking a token's signature against a key set.
 public enum SignatureVerdict: Sendable, Hashable {
     /// The signature verifies with this key.
@@ -122,38 +119,36 @@ public enum TokenVerifier {
         }
         switch alg {
         case let .rsa(bits), let .pss(bits):
-            let publicKey: _RSA.Signing.PublicKey
-            do {
-                publicKey = try _RSA.Signing.PublicKey(n: key.n, e: key.e)
-            } catch {
-                return .failure(KeyProblem(reason: "RSA key of \(key.rsaBits) bits is unusable (under 2048 bits or malformed)"))
+            // Checked here because libcrypto imports any numbers: at least 2048 bits (what swift-crypto demanded
+            // before, and STS's minimum), at most 16384 (a bound on the work a hostile key set can cause), n and e
+            // odd, 3 <= e < 2^64.
+            let unusable = KeyProblem(reason: "RSA key of \(key.rsaBits) bits is unusable (under 2048 bits or malformed)")
+            let e = key.e.drop(while: { $0 == 0 })
+            guard (2048...16384).contains(key.rsaBits), key.n.last.map({ $0 & 1 == 1 }) == true,
+                  let eLow = e.last, eLow & 1 == 1, e.count <= 8, e.count > 1 || eLow >= 3,
+                  let publicKey = PublicKeyVerifier.rsaKey(n: key.n, e: key.e) else {
+                return .failure(unusable)
             }
-            let sig = _RSA.Signing.RSASignature(rawRepresentation: signature)
-            let padding: _RSA.Signing.Padding
-            if case .pss = alg { padding = .PSS } else { padding = .insecurePKCS1v1_5 }
-            switch bits {
-            case 384: return .success(publicKey.isValidSignature(sig, for: SHA384.hash(data: input), padding: padding))
-            case 512: return .success(publicKey.isValidSignature(sig, for: SHA512.hash(data: input), padding: padding))
-            default: return .success(publicKey.isValidSignature(sig, for: SHA256.hash(data: input), padding: padding))
-            }
+            // JWS RSA signatures are exactly as long as the modulus (RFC 7518 §3.3).
+            guard signature.count == publicKey.size else { return .success(false) }
+            let padding: PublicKeyVerifier.Padding
+            if case .pss = alg { padding = .pss } else { padding = .pkcs1v15 }
+            return .success(PublicKeyVerifier.verify(key: publicKey, hash: .init(bits: bits), padding: padding,
+                                                     signature: signature, message: input))
         case let .ecdsa(bits):
             let expectedCurve = bits == 384 ? "P-384" : "P-256"
             guard key.crv == expectedCurve else {
                 return .failure(KeyProblem(reason: "key curve \(key.crv ?? "(none)") does not match \(expectedCurve)"))
             }
-            let point = [0x04] + key.x + key.y
-            do {
-                if bits == 384 {
-                    let k = try P384.Signing.PublicKey(x963Representation: point)
-                    guard let s = try? P384.Signing.ECDSASignature(rawRepresentation: signature) else { return .success(false) }
-                    return .success(k.isValidSignature(s, for: SHA384.hash(data: input)))
-                }
-                let k = try P256.Signing.PublicKey(x963Representation: point)
-                guard let s = try? P256.Signing.ECDSASignature(rawRepresentation: signature) else { return .success(false) }
-                return .success(k.isValidSignature(s, for: SHA256.hash(data: input)))
-            } catch {
+            let size = bits == 384 ? 48 : 32
+            guard key.x.count == size, key.y.count == size,
+                  let publicKey = PublicKeyVerifier.ecKey(group: bits == 384 ? "secp384r1" : "prime256v1",
+                                                          point: [0x04] + key.x + key.y) else {
                 return .failure(KeyProblem(reason: "EC coordinates are not a point on \(expectedCurve)"))
             }
+            guard let der = PublicKeyVerifier.derECDSASignature(raw: signature, half: size) else { return .success(false) }
+            return .success(PublicKeyVerifier.verify(key: publicKey, hash: .init(bits: bits), padding: nil,
+                                                     signature: der, message: input))
         }
     }
 
@@ -363,9 +358,6 @@ public enum TokenVerifier {
     /// SHA-1 of the DER of the first certificate in `pem`, as 40 lower-case hex digits.
     public static func thumbprint(pem: String) -> String? {
         guard let der = PEM.derBlocks(pem).first else { return nil }
-        return Insecure.SHA1.hash(data: der).map { byte in
-            let h = String(byte, radix: 16)
-            return h.count == 1 ? "0" + h : h
-        }.joined()
+        return Digest.hex(Digest.sha1(der))
     }
 }

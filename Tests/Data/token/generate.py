@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Writes the token test data: TEST keys, tokens signed with them at fixed times, JWKS and a manifest.
 
-The signing is done by python `cryptography` (an implementation independent of swift-crypto's use in
-rolehop), so a token that verifies here and in rolehop was produced and checked by two different codes.
+The signing is done by python `cryptography` (an implementation independent of rolehop's use of the system's
+libcrypto), so a token that verifies here and in rolehop was produced and checked by two different codes.
 The keys are TEST KEYS made for these tests only; they protect nothing. Run from the repository root:
 
     python3 Tests/Data/token/generate.py

@@ -1,4 +1,3 @@
-import Crypto
 import RoleHopCore
 import RoleHopTestSupport
 import Testing
