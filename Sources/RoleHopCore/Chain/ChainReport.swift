@@ -159,16 +159,19 @@ public enum ChainReport {
     /// setting and where it came from (`config:6` = line 6 of the config file), then sources and findings.
     public static func text(_ c: ResolvedChain, files: [ConfigFileStatus] = [], width: Int = 80) -> String {
         var lines: [String] = []
+        // Widths are counted in characters; `columns` counts ASCII text by its bytes (no grapheme walk).
         func row(_ indent: Int, _ label: String, _ value: String, _ source: String) {
             let left = String(repeating: " ", count: indent) + label.padding(to: 12) + value
+            let leftColumns = columns(left)
+            let sourceColumns = columns(source)
             if source.isEmpty {
-                lines.append(contentsOf: wrap(left, width: width, indent: String(repeating: " ", count: indent + 12)))
-            } else if left.count + 2 + source.count <= width {
-                lines.append(left + String(repeating: " ", count: width - left.count - source.count) + source)
+                wrap(left, width: width, indent: String(repeating: " ", count: indent + 12), into: &lines)
+            } else if leftColumns + 2 + sourceColumns <= width {
+                lines.append(left + String(repeating: " ", count: width - leftColumns - sourceColumns) + source)
             } else {
-                lines.append(contentsOf: wrap(left, width: width, indent: String(repeating: " ", count: indent + 12)))
+                wrap(left, width: width, indent: String(repeating: " ", count: indent + 12), into: &lines)
                 if !source.isEmpty {
-                    lines.append(String(repeating: " ", count: max(0, width - source.count)) + source)
+                    lines.append(String(repeating: " ", count: max(0, width - sourceColumns)) + source)
                 }
             }
         }
@@ -185,7 +188,7 @@ public enum ChainReport {
         row(0, "region", c.region?.value ?? "(none)", c.region.map { shortSource($0.source, files: files) } ?? "")
         lines.append("")
         if let b = c.blocker {
-            lines.append(contentsOf: wrap("CANNOT RESOLVE: \(b.title)", width: width, indent: "  "))
+            wrap("CANNOT RESOLVE: \(b.title)", width: width, indent: "  ", into: &lines)
             lines.append("")
         }
         let steps = steps(c)
@@ -200,7 +203,8 @@ public enum ChainReport {
             }
             let profile = step.profile.map { "[profile \($0)]" } ?? ""
             lines.append(profile.isEmpty ? head
-                         : head + String(repeating: " ", count: max(2, width - head.count - profile.count)) + profile)
+                         : head + String(repeating: " ", count: max(2, width - columns(head) - columns(profile)))
+                            + profile)
             for s in step.settings where s.name != "region" {
                 row(7, labels[s.name] ?? s.name, s.value.value, shortSource(s.value.source, files: files))
             }
@@ -211,26 +215,45 @@ public enum ChainReport {
             lines.append("")
             lines.append("credential sources, in precedence order:")
             for cand in c.candidates {
-                lines.append(contentsOf: wrap("  \(cand.status.rawValue.padding(to: 9)) \(cand.summary)", width: width,
-                                              indent: "            "))
+                wrap("  \(cand.status.rawValue.padding(to: 9)) \(cand.summary)", width: width, indent: "            ",
+                     into: &lines)
             }
         }
         if !c.findings.isEmpty {
             lines.append("")
             lines.append("findings:")
             for f in c.findings {
-                lines.append(contentsOf: wrap("  \(f.severity.rawValue.uppercased().padding(to: 5)) \(f.title)",
-                                              width: width, indent: "        "))
+                wrap("  \(f.severity.rawValue.uppercased().padding(to: 5)) \(f.title)", width: width,
+                     indent: "        ", into: &lines)
                 for e in f.evidence {
                     var t = "        \(e.label): \(e.value)"
                     if let s = e.source { t += " (\(s))" }
-                    lines.append(contentsOf: wrap(t, width: width, indent: "          "))
+                    wrap(t, width: width, indent: "          ", into: &lines)
                 }
-                if !f.fix.isEmpty { lines.append(contentsOf: wrap("        fix: \(f.fix)", width: width, indent: "          ")) }
-                lines.append(contentsOf: wrap("        [\(f.id)]", width: width, indent: "        "))
+                if !f.fix.isEmpty { wrap("        fix: \(f.fix)", width: width, indent: "          ", into: &lines) }
+                wrap("        [\(f.id)]", width: width, indent: "        ", into: &lines)
             }
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The width of a text in characters; ASCII text (nearly all of it) is measured by its bytes.
+    static func columns<S: StringProtocol>(_ s: S) -> Int {
+        var n = 0
+        for b in s.utf8 {
+            if b >= 0x80 { return s.count }
+            n += 1
+        }
+        return n
+    }
+
+    /// Wraps into `lines` (see `wrap(_:width:indent:)`); a line that fits is appended as it is.
+    static func wrap(_ s: String, width: Int, indent: String, into lines: inout [String]) {
+        if columns(s) <= max(width, 10) {
+            lines.append(s)
+            return
+        }
+        lines.append(contentsOf: wrap(s, width: width, indent: indent))
     }
 
     /// Wraps at spaces (or hard, for long paths) so no line exceeds `width` columns.
@@ -241,7 +264,7 @@ public enum ChainReport {
         while true {
             let prefix = first ? "" : indent
             let room = max(width - prefix.count, 10)
-            if rest.count <= room { out.append(prefix + rest); break }
+            if columns(rest) <= room { out.append(prefix + rest); break }
             let cut = rest.index(rest.startIndex, offsetBy: room)
             var breakAt = rest[..<cut].lastIndex(of: " ")
             if let b = breakAt, rest.distance(from: rest.startIndex, to: b) < room / 2 { breakAt = nil }
@@ -259,5 +282,8 @@ public enum ChainReport {
 }
 
 private extension String {
-    func padding(to n: Int) -> String { count >= n ? self + " " : self + String(repeating: " ", count: n - count) }
+    func padding(to n: Int) -> String {
+        let c = ChainReport.columns(self)
+        return c >= n ? self + " " : self + String(repeating: " ", count: n - c)
+    }
 }
