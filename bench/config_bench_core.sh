@@ -18,6 +18,9 @@ for _ in 0..<$ITER {
 }
 print("ConfigBenchmark.run(profileCount: $N): \(profiles) profiles, best of $ITER: \(best * 1000) ms")
 SWIFT
-swiftc -O -wmo -g -module-name ConfigBench -o "$OUT/core/bench" "$OUT/core/main.swift" \
-  Sources/RoleHopCore/Support/*.swift Sources/RoleHopCore/Config/*.swift Sources/RoleHopCore/Chain/*.swift
+# Compiled inside $OUT/core so swiftc's side files (ConfigBench-1.swiftmodule, ...) stay out of the tree.
+ROOT=$(pwd)
+(cd "$OUT/core" && swiftc -O -wmo -g -module-name ConfigBench -o bench main.swift \
+  "$ROOT"/Sources/RoleHopCore/Support/*.swift "$ROOT"/Sources/RoleHopCore/Config/*.swift \
+  "$ROOT"/Sources/RoleHopCore/Chain/*.swift)
 "$OUT/core/bench"
