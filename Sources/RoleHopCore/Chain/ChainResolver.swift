@@ -320,9 +320,7 @@ public enum ChainResolver {
             if !isTop, !sourceSettings {
                 for k in Self.sourceProfileChecks where p.has(k) { sourceSettings = true; break }
             }
-            let keyId = p.sourced(.awsAccessKeyId)
-            let secret = p.sourced(.awsSecretAccessKey)
-            let hasStatic = keyId != nil || secret != nil
+            let hasStatic = p.has(.awsAccessKeyId) || p.has(.awsSecretAccessKey)
             let roleArn = p.sourced(.roleArn)
             let tokenFile = p.sourced(.webIdentityTokenFile)
             let sourceProfile = p.sourced(.sourceProfile)

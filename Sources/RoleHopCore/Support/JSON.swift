@@ -312,6 +312,18 @@ extension JSONValue {
         return out
     }
 
+    /// Newlines followed by indentation, built once (`String(repeating:count:)` appends a space at a time).
+    private static let newlines: [String] = (0...64).map { "\n" + String(repeating: " ", count: $0) }
+
+    /// Appends a newline and `indent` spaces.
+    private static func newline(_ indent: Int, into out: inout String) {
+        if indent < newlines.count {
+            out += newlines[indent]
+        } else {
+            out += "\n" + String(repeating: " ", count: indent)
+        }
+    }
+
     private func write(into out: inout String, pretty: Bool, indent: Int) {
         switch self {
         case .null: out += "null"
@@ -324,28 +336,39 @@ extension JSONValue {
             out += "["
             for (i, item) in items.enumerated() {
                 if i > 0 { out += "," }
-                if pretty { out += "\n" + String(repeating: " ", count: indent + 2) }
+                if pretty { JSONValue.newline(indent + 2, into: &out) }
                 item.write(into: &out, pretty: pretty, indent: indent + 2)
             }
-            if pretty { out += "\n" + String(repeating: " ", count: indent) }
+            if pretty { JSONValue.newline(indent, into: &out) }
             out += "]"
         case let .object(members):
             if members.isEmpty { out += "{}"; return }
             out += "{"
             for (i, (k, v)) in members.enumerated() {
                 if i > 0 { out += "," }
-                if pretty { out += "\n" + String(repeating: " ", count: indent + 2) }
+                if pretty { JSONValue.newline(indent + 2, into: &out) }
                 JSONValue.writeString(k, into: &out)
                 out += pretty ? ": " : ":"
                 v.write(into: &out, pretty: pretty, indent: indent + 2)
             }
-            if pretty { out += "\n" + String(repeating: " ", count: indent) }
+            if pretty { JSONValue.newline(indent, into: &out) }
             out += "}"
         }
     }
 
     private static func writeString(_ s: String, into out: inout String) {
         out += "\""
+        // Most strings need no escape: they are appended whole instead of a scalar at a time.
+        var plain = true
+        for b in s.utf8 where b < 0x20 || b == 0x22 || b == 0x5C || b == 0x7F {
+            plain = false
+            break
+        }
+        if plain {
+            out += s
+            out += "\""
+            return
+        }
         for u in s.unicodeScalars {
             switch u {
             case "\"": out += "\\\""
