@@ -238,8 +238,15 @@ public enum ChainResolver {
                 chain = ResolvedChain(base: .instanceMetadata)
             }
         }
-        var chain = ResolvedChain()
-        build(winner, &chain)
+        var chain: ResolvedChain
+        if winner.kind == .profile {
+            // The common case, outside `build`: the chain is made once and filled in place.
+            chain = ResolvedChain(profile: selected)
+            sourceSettings = walk(&chain, config: config, view: v, top: selected?.value ?? "default")
+        } else {
+            chain = ResolvedChain()
+            build(winner, &chain)
+        }
         // A selected profile without any credentials does not stop the default chain: the SDKs go on to the
         // container and instance-metadata providers.
         if winner.kind == .profile, chain.hops.isEmpty, var b = chain.blocker, b.id == "chain.profile-without-credentials",
