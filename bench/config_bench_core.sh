@@ -7,16 +7,20 @@ set -eu
 N=${1:-10000}
 OUT=bench/out
 mkdir -p "$OUT/core"
+ITER=${ITER:-9}
 cat > "$OUT/core/main.swift" <<SWIFT
 var best = 1e9
 var profiles = 0
-for _ in 0..<9 {
+for _ in 0..<$ITER {
     let r = ConfigBenchmark.run(profileCount: $N)
     if r.seconds < best { best = r.seconds }
     profiles = r.profiles
 }
-print("ConfigBenchmark.run(profileCount: $N): \(profiles) profiles, best of 9: \(best * 1000) ms")
+print("ConfigBenchmark.run(profileCount: $N): \(profiles) profiles, best of $ITER: \(best * 1000) ms")
 SWIFT
-swiftc -O -wmo -module-name ConfigBench -o "$OUT/core/bench" "$OUT/core/main.swift" \
-  Sources/RoleHopCore/Support/*.swift Sources/RoleHopCore/Config/*.swift Sources/RoleHopCore/Chain/*.swift
+# Compiled inside $OUT/core so swiftc's side files (ConfigBench-1.swiftmodule, ...) stay out of the tree.
+ROOT=$(pwd)
+(cd "$OUT/core" && swiftc -O -wmo -g -module-name ConfigBench -o bench main.swift \
+  "$ROOT"/Sources/RoleHopCore/Support/*.swift "$ROOT"/Sources/RoleHopCore/Config/*.swift \
+  "$ROOT"/Sources/RoleHopCore/Chain/*.swift)
 "$OUT/core/bench"

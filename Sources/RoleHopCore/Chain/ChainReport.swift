@@ -158,17 +158,38 @@ public enum ChainReport {
     /// A readable path with provenance for `width` columns: the files, then one block per step with each
     /// setting and where it came from (`config:6` = line 6 of the config file), then sources and findings.
     public static func text(_ c: ResolvedChain, files: [ConfigFileStatus] = [], width: Int = 80) -> String {
-        var lines: [String] = []
+        // One string appended in place (no array of lines joined at the end); every line ends with "\n".
+        var lines = ""
+        lines.reserveCapacity(2048)
+        // Widths are counted in characters; `columns` counts ASCII text by its bytes (no grapheme walk).
         func row(_ indent: Int, _ label: String, _ value: String, _ source: String) {
-            let left = String(repeating: " ", count: indent) + label.padding(to: 12) + value
+            let labelColumns = columns(label)
+            let valueColumns = columns(value)
+            let sourceColumns = columns(source)
+            let rowColumns = indent + (labelColumns >= 12 ? labelColumns + 1 : 12) + valueColumns
+            // Only ASCII label and value are measured piecewise (a combining mark could join across pieces).
+            if !source.isEmpty, rowColumns + 2 + sourceColumns <= width, labelColumns == label.utf8.count,
+               valueColumns == value.utf8.count {
+                // The common row, written piece by piece: `label   value        source`.
+                lines += spaces(indent)
+                lines += label
+                lines += spaces(labelColumns >= 12 ? 1 : 12 - labelColumns)
+                lines += value
+                lines += spaces(width - rowColumns - sourceColumns)
+                lines += source
+                lines += "\n"
+                return
+            }
+            let left = spaces(indent) + label.padding(to: 12) + value
+            let leftColumns = columns(left)
             if source.isEmpty {
-                lines.append(contentsOf: wrap(left, width: width, indent: String(repeating: " ", count: indent + 12)))
-            } else if left.count + 2 + source.count <= width {
-                lines.append(left + String(repeating: " ", count: width - left.count - source.count) + source)
+                wrap(left, width: width, indent: spaces(indent + 12), into: &lines)
+            } else if leftColumns + 2 + sourceColumns <= width {
+                lines.append(line: left + spaces(width - leftColumns - sourceColumns) + source)
             } else {
-                lines.append(contentsOf: wrap(left, width: width, indent: String(repeating: " ", count: indent + 12)))
+                wrap(left, width: width, indent: spaces(indent + 12), into: &lines)
                 if !source.isEmpty {
-                    lines.append(String(repeating: " ", count: max(0, width - source.count)) + source)
+                    lines.append(line: spaces(max(0, width - sourceColumns)) + source)
                 }
             }
         }
@@ -183,10 +204,10 @@ public enum ChainReport {
                 f.pathSource.map { shortSource($0, files: []) } ?? "")
         }
         row(0, "region", c.region?.value ?? "(none)", c.region.map { shortSource($0.source, files: files) } ?? "")
-        lines.append("")
+        lines.append(line: "")
         if let b = c.blocker {
-            lines.append(contentsOf: wrap("CANNOT RESOLVE: \(b.title)", width: width, indent: "  "))
-            lines.append("")
+            wrap("CANNOT RESOLVE: \(b.title)", width: width, indent: "  ", into: &lines)
+            lines.append(line: "")
         }
         let steps = steps(c)
         for (n, step) in steps.enumerated() {
@@ -199,38 +220,71 @@ public enum ChainReport {
                 head = "base   " + step.kind
             }
             let profile = step.profile.map { "[profile \($0)]" } ?? ""
-            lines.append(profile.isEmpty ? head
-                         : head + String(repeating: " ", count: max(2, width - head.count - profile.count)) + profile)
+            lines.append(line: profile.isEmpty ? head
+                         : head + spaces(max(2, width - columns(head) - columns(profile)))
+                            + profile)
             for s in step.settings where s.name != "region" {
                 row(7, labels[s.name] ?? s.name, s.value.value, shortSource(s.value.source, files: files))
             }
-            if n + 1 < steps.count { lines.append("   |") }
+            if n + 1 < steps.count { lines.append(line: "   |") }
         }
-        if steps.isEmpty { lines.append("(no chain)") }
+        if steps.isEmpty { lines.append(line: "(no chain)") }
         if !c.candidates.isEmpty {
-            lines.append("")
-            lines.append("credential sources, in precedence order:")
+            lines.append(line: "")
+            lines.append(line: "credential sources, in precedence order:")
             for cand in c.candidates {
-                lines.append(contentsOf: wrap("  \(cand.status.rawValue.padding(to: 9)) \(cand.summary)", width: width,
-                                              indent: "            "))
+                wrap("  \(cand.status.rawValue.padding(to: 9)) \(cand.summary)", width: width, indent: "            ",
+                     into: &lines)
             }
         }
         if !c.findings.isEmpty {
-            lines.append("")
-            lines.append("findings:")
+            lines.append(line: "")
+            lines.append(line: "findings:")
             for f in c.findings {
-                lines.append(contentsOf: wrap("  \(f.severity.rawValue.uppercased().padding(to: 5)) \(f.title)",
-                                              width: width, indent: "        "))
+                wrap("  \(f.severity.rawValue.uppercased().padding(to: 5)) \(f.title)", width: width,
+                     indent: "        ", into: &lines)
                 for e in f.evidence {
                     var t = "        \(e.label): \(e.value)"
                     if let s = e.source { t += " (\(s))" }
-                    lines.append(contentsOf: wrap(t, width: width, indent: "          "))
+                    wrap(t, width: width, indent: "          ", into: &lines)
                 }
-                if !f.fix.isEmpty { lines.append(contentsOf: wrap("        fix: \(f.fix)", width: width, indent: "          ")) }
-                lines.append(contentsOf: wrap("        [\(f.id)]", width: width, indent: "        "))
+                if !f.fix.isEmpty { wrap("        fix: \(f.fix)", width: width, indent: "          ", into: &lines) }
+                wrap("        [\(f.id)]", width: width, indent: "        ", into: &lines)
             }
         }
-        return lines.joined(separator: "\n") + "\n"
+        return lines
+    }
+
+    /// The width of a text in characters; ASCII text (nearly all of it) is measured by its bytes.
+    static func columns<S: StringProtocol>(_ s: S) -> Int {
+        let ascii = s.utf8.withContiguousStorageIfAvailable { b -> Bool in
+            for c in b where c >= 0x80 { return false }
+            return true
+        }
+        switch ascii {
+        case true?: return s.utf8.count
+        case false?: return s.count
+        case nil: return s.count
+        }
+    }
+
+    /// Runs of spaces for padding, built once (`String(repeating:count:)` appends one space at a time).
+    static let spaceRuns: [String] = (0...160).map { String(repeating: " ", count: $0) }
+
+    /// `n` spaces (n >= 0).
+    static func spaces(_ n: Int) -> String {
+        n < spaceRuns.count ? spaceRuns[n] : String(repeating: " ", count: n)
+    }
+
+    /// Wraps into `out`, each line ending with a newline (see `wrap(_:width:indent:)`); a line that fits is
+    /// appended as it is.
+    static func wrap(_ s: String, width: Int, indent: String, into out: inout String) {
+        if columns(s) <= max(width, 10) {
+            out += s
+            out += "\n"
+            return
+        }
+        for l in wrap(s, width: width, indent: indent) { out.append(line: l) }
     }
 
     /// Wraps at spaces (or hard, for long paths) so no line exceeds `width` columns.
@@ -241,7 +295,7 @@ public enum ChainReport {
         while true {
             let prefix = first ? "" : indent
             let room = max(width - prefix.count, 10)
-            if rest.count <= room { out.append(prefix + rest); break }
+            if columns(rest) <= room { out.append(prefix + rest); break }
             let cut = rest.index(rest.startIndex, offsetBy: room)
             var breakAt = rest[..<cut].lastIndex(of: " ")
             if let b = breakAt, rest.distance(from: rest.startIndex, to: b) < room / 2 { breakAt = nil }
@@ -259,5 +313,14 @@ public enum ChainReport {
 }
 
 private extension String {
-    func padding(to n: Int) -> String { count >= n ? self + " " : self + String(repeating: " ", count: n - count) }
+    /// Appends a line and its newline.
+    mutating func append(line: String) {
+        self += line
+        self += "\n"
+    }
+
+    func padding(to n: Int) -> String {
+        let c = ChainReport.columns(self)
+        return c >= n ? self + " " : self + ChainReport.spaces(n - c)
+    }
 }

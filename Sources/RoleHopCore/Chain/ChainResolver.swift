@@ -21,6 +21,11 @@ public enum ChainResolver {
         let profile, defaultProfile, region, defaultRegion, accessKeyId, secretAccessKey, roleArn, tokenFile,
             roleSessionName, relativeURI, fullURI, authTokenFile, imdsDisabled: Sourced<String>?
         let endpoint: STSEndpointSettings
+        /// True when no environment variable touches the STS endpoint (then a profile without endpoint
+        /// settings leaves the region as the only input).
+        let endpointEnvironmentEmpty: Bool
+        /// The instance-metadata candidate, the same for every profile of an environment.
+        let imdsCandidate: CredentialCandidate
         /// Endpoints already resolved from a region alone (no other setting), shared by `resolveAll`.
         let endpoints = EndpointCache()
 
@@ -40,6 +45,12 @@ public enum ChainResolver {
             authTokenFile = env.sourced("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")
             imdsDisabled = env.sourced("AWS_EC2_METADATA_DISABLED")
             endpoint = STSEndpointSettings.from(profile: nil, services: [:], environment: env, region: nil)
+            endpointEnvironmentEmpty = endpoint.stsRegionalEndpoints == nil && endpoint.useFIPS == nil
+                && endpoint.useDualStack == nil && endpoint.envServiceEndpoint == nil
+                && endpoint.envGlobalEndpoint == nil && endpoint.ignoreConfiguredEndpoints == nil
+            imdsCandidate = CredentialCandidate(
+                kind: .instanceMetadata, status: .shadowed, summary: "instance metadata (169.254.169.254)",
+                evidence: [Evidence("AWS_EC2_METADATA_DISABLED", "unset", source: .defaultValue("IMDS is tried last"))])
         }
     }
 
@@ -159,9 +170,7 @@ public enum ChainResolver {
         }
         let imdsDisabled = v.imdsDisabled?.value.lowercased() == "true"
         if !imdsDisabled {
-            candidates.append(CredentialCandidate(
-                kind: .instanceMetadata, status: .shadowed, summary: "instance metadata (169.254.169.254)",
-                evidence: [Evidence("AWS_EC2_METADATA_DISABLED", "unset", source: .defaultValue("IMDS is tried last"))]))
+            candidates.append(v.imdsCandidate)
         }
         guard let winnerIndex = candidates.firstIndex(where: { $0.status != .ignored }) else {
             let blocker = Finding(id: "chain.no-credentials", severity: .fail,
@@ -187,8 +196,10 @@ public enum ChainResolver {
                 + "application runs as the keys' identity, not as the role you configured.",
                 fix: "Unset AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN in the pod spec."))
         }
-        func build(_ winner: CredentialCandidate) -> ResolvedChain {
-            var chain: ResolvedChain
+        // Whether a source profile of the walked chain sets a setting `finish` compares (most set none).
+        var sourceSettings = true
+        // Builds in place: a ResolvedChain is large, so no copy is returned.
+        func build(_ winner: CredentialCandidate, _ chain: inout ResolvedChain) {
             switch winner.kind {
             case .environmentKeys:
                 chain = ResolvedChain(base: .none)
@@ -207,7 +218,8 @@ public enum ChainResolver {
                         fix: "Set both variables, or neither.")
                 }
             case .profile:
-                chain = walk(config: config, view: v, top: selected?.value ?? "default")
+                chain = ResolvedChain()
+                sourceSettings = walk(&chain, config: config, view: v, top: selected?.value ?? "default")
                 chain.profile = selected
             case .webIdentityEnvironment:
                 chain = ResolvedChain(base: .none)
@@ -225,9 +237,16 @@ public enum ChainResolver {
             case .instanceMetadata:
                 chain = ResolvedChain(base: .instanceMetadata)
             }
-            return chain
         }
-        var chain = build(winner)
+        var chain: ResolvedChain
+        if winner.kind == .profile {
+            // The common case, outside `build`: the chain is made once and filled in place.
+            chain = ResolvedChain(profile: selected)
+            sourceSettings = walk(&chain, config: config, view: v, top: selected?.value ?? "default")
+        } else {
+            chain = ResolvedChain()
+            build(winner, &chain)
+        }
         // A selected profile without any credentials does not stop the default chain: the SDKs go on to the
         // container and instance-metadata providers.
         if winner.kind == .profile, chain.hops.isEmpty, var b = chain.blocker, b.id == "chain.profile-without-credentials",
@@ -237,7 +256,8 @@ public enum ChainResolver {
             candidates[winnerIndex].status = .ignored
             candidates[next].status = .winner
             let profileFindings = chain.findings.filter { $0.id != b.id } + [b]
-            chain = build(candidates[next])
+            sourceSettings = true
+            build(candidates[next], &chain)
             chain.findings = profileFindings + chain.findings
         }
         if winner.kind == .profile, candidates[winnerIndex].status == .winner,
@@ -259,9 +279,16 @@ public enum ChainResolver {
                 fix: "Unset AWS_PROFILE, or the IRSA variables, so every SDK picks the same credentials."))
         }
         chain.candidates = candidates
-        chain.findings = findings + chain.findings
+        if !findings.isEmpty {
+            if chain.findings.isEmpty {
+                chain.findings = findings
+            } else {
+                findings += chain.findings
+                chain.findings = findings
+            }
+        }
         if let b = chain.blocker, !chain.findings.contains(b) { chain.findings.append(b) }
-        finish(&chain, config: config, view: v)
+        finish(&chain, config: config, view: v, sourceSettings: sourceSettings)
         return chain
     }
 
@@ -269,12 +296,16 @@ public enum ChainResolver {
         config.files.map { Evidence($0.kind.rawValue + " file", $0.path + " (\($0.state.rawValue))", source: $0.pathSource) }
     }
 
-    /// Follows `source_profile` from `top` to the base credentials. Hops come out base first.
-    static func walk(config: SharedConfig, view v: EnvView, top: String) -> ResolvedChain {
-        var chain = ResolvedChain()
+    /// Follows `source_profile` from `top` to the base credentials, into `chain`. Hops come out base first.
+    /// Returns false when no profile of the chain but `top` sets a setting `finish` compares with the top's.
+    @discardableResult
+    static func walk(_ chain: inout ResolvedChain, config: SharedConfig, view v: EnvView, top: String) -> Bool {
         var hopsTopFirst: [RoleHop] = []
         hopsTopFirst.reserveCapacity(4)
-        var path: [String] = [top]
+        var sourceSettings = false
+        var path: [String] = []
+        path.reserveCapacity(4)
+        path.append(top)
         var visited: Set<String> = []
         var current = top
         var isTop = true
@@ -293,9 +324,10 @@ public enum ChainResolver {
                               fix: "Add [profile \(current)] or correct source_profile.", hop: hopsTopFirst.count))
                 break
             }
-            let keyId = p.sourced(.awsAccessKeyId)
-            let secret = p.sourced(.awsSecretAccessKey)
-            let hasStatic = keyId != nil || secret != nil
+            if !isTop, !sourceSettings {
+                for k in Self.sourceProfileChecks where p.has(k) { sourceSettings = true; break }
+            }
+            let hasStatic = p.has(.awsAccessKeyId) || p.has(.awsSecretAccessKey)
             let roleArn = p.sourced(.roleArn)
             let tokenFile = p.sourced(.webIdentityTokenFile)
             let sourceProfile = p.sourced(.sourceProfile)
@@ -428,9 +460,16 @@ public enum ChainResolver {
             break
         }
         // Reversed in place: a RoleHop is large, so no second array of copies.
-        hopsTopFirst.reverse()
+        // Swapped through a buffer pointer: moves without retaining every field of a hop.
+        if hopsTopFirst.count > 1 {
+            hopsTopFirst.withUnsafeMutableBufferPointer { b in
+                var i = 0
+                var j = b.count - 1
+                while i < j { b.swapAt(i, j); i += 1; j -= 1 }
+            }
+        }
         chain.hops = hopsTopFirst
-        return chain
+        return sourceSettings
     }
 
     static func cycle(_ path: [String], _ at: Sourced<String>) -> Finding {
@@ -477,19 +516,35 @@ public enum ChainResolver {
                        sourceProfile: sourceProfile, credentialSource: credentialSource)
     }
 
+    /// True when a profile sets anything besides the region that decides the STS endpoint.
+    static func hasEndpointSettings(_ p: Profile) -> Bool {
+        p.has(.stsRegionalEndpoints) || p.has(.useFIPSEndpoint) || p.has(.useDualStackEndpoint)
+            || p.has(.endpointURL) || p.has(.ignoreConfiguredEndpointURLs) || p[.services] != nil
+    }
+
     /// Settings of source profiles that the SDKs ignore (reported when they differ from what is used).
     static let sourceProfileChecks: [ConfigKey] = [.region, .stsRegionalEndpoints, .endpointURL, .useFIPSEndpoint]
 
     /// Per-hop region, endpoint, chaining flag and the checks that need the whole chain.
-    static func finish(_ chain: inout ResolvedChain, config: SharedConfig, view v: EnvView) {
+    static func finish(_ chain: inout ResolvedChain, config: SharedConfig, view v: EnvView,
+                       sourceSettings: Bool = true) {
         let topProfile = chain.profile.flatMap { config.profiles[$0.value] }
         let region = v.region ?? v.defaultRegion ?? topProfile?.sourced(.region)
         chain.region = region
-        let settings = v.endpoint.adding(profile: topProfile, services: config.services, region: region)
+        // Most profiles set nothing about the endpoint: the region is then its only input.
+        let regionOnly = v.endpointEnvironmentEmpty && !(topProfile.map(hasEndpointSettings) ?? false)
+        let settings = regionOnly ? STSEndpointSettings(region: region)
+            : v.endpoint.adding(profile: topProfile, services: config.services, region: region)
         // A chain that cannot be resolved gets no region or endpoint advice: it would only add noise.
         if chain.blocker == nil, !chain.hops.isEmpty, region == nil {
-            let elsewhere = (chain.hops.compactMap(\.profile) + [chain.base.profile].compactMap { $0 })
-                .lazy.compactMap { config.profiles[$0]?.sourced(.region) }.first
+            var elsewhere: Sourced<String>?
+            for h in chain.hops.indices {
+                if let name = chain.hops[h].profile, let r = config.profiles[name]?.sourced(.region) {
+                    elsewhere = r
+                    break
+                }
+            }
+            if elsewhere == nil, let name = chain.base.profile { elsewhere = config.profiles[name]?.sourced(.region) }
             chain.findings.append(Finding(
                 id: "chain.region-missing", severity: .warn,
                 title: elsewhere != nil ? "The region of a source profile is not inherited"
@@ -501,7 +556,7 @@ public enum ChainResolver {
                 fix: "Add `region = ...` to [\(chain.profile?.value ?? "profile")] or set AWS_REGION."))
         }
         // Source profiles' own region and endpoint settings are never used: say so where they differ.
-        if chain.blocker == nil, let top = chain.profile?.value {
+        if chain.blocker == nil, sourceSettings, let top = chain.profile?.value {
             // The profiles of the hops, then the base's, read in place (no array of names per chain).
             let hopCount = chain.hops.count
             let baseProfile = chain.base.profile
@@ -540,18 +595,23 @@ public enum ChainResolver {
             }
         }
         // Every hop's STS client is configured from the same profile and environment: one resolution.
-        let ep = chain.hops.isEmpty ? nil : v.endpoints.resolve(settings)
-        if let ep, chain.blocker == nil { chain.findings += ep.findings }
-        for i in chain.hops.indices {
+        guard !chain.hops.isEmpty else { return }
+        let ep = v.endpoints.resolve(settings)
+        if chain.blocker == nil, !ep.findings.isEmpty { chain.findings += ep.findings }
+        let baseIsRoleSession = chain.base.isRoleSession
+        // The hops are taken out of the chain while they are completed, so each is written in place once.
+        var hops = chain.hops
+        chain.hops = []
+        defer { chain.hops = hops }
+        for i in hops.indices {
             let n = i + 1
-            guard let ep else { break }
-            chain.hops[i].region = region
-            chain.hops[i].stsEndpoint = ep.url
-            chain.hops[i].signingRegion = ep.signingRegion
-            chain.hops[i].isChained = i > 0 || chain.base.isRoleSession
+            let isChained = i > 0 || baseIsRoleSession
+            hops[i].region = region
+            hops[i].stsEndpoint = ep.url
+            hops[i].signingRegion = ep.signingRegion
+            hops[i].isChained = isChained
             // Only the fields checked below are read: copying the whole hop costs a retain per string.
-            let isChained = chain.hops[i].isChained
-            if let s = chain.hops[i].sessionName, !isValidSessionName(s.value) {
+            if let s = hops[i].sessionName, !isValidSessionName(s.value) {
                 chain.findings.append(Finding(
                     id: "chain.session-name-invalid", severity: .fail,
                     title: "Role session name \"\(s.value)\" is not valid",
@@ -559,14 +619,14 @@ public enum ChainResolver {
                     why: "STS accepts 2 to 64 characters from [A-Za-z0-9_+=,.@-] and rejects the call otherwise.",
                     fix: "Use a name like rolehop-session.", hop: n))
             }
-            if let d = chain.hops[i].durationSeconds {
+            if let d = hops[i].durationSeconds {
                 if d.value < 0 {
                     chain.findings.append(Finding(
                         id: "chain.duration-invalid", severity: .warn, title: "duration_seconds is not a number",
                         evidence: [Evidence("duration_seconds", "not an integer", source: d.source)],
                         why: "botocore ignores it silently (3600 s); other SDKs reject the profile.",
                         fix: "Write a number of seconds, e.g. duration_seconds = 3600.", hop: n))
-                    chain.hops[i].durationSeconds = nil
+                    hops[i].durationSeconds = nil
                 } else if isChained && d.value > 3600 {
                     chain.findings.append(Finding(
                         id: "chain.duration-over-chaining-limit", severity: .fail,
@@ -592,15 +652,23 @@ public enum ChainResolver {
 /// result then depends on the region's value alone, not on where it was set, and building it costs strings.
 final class EndpointCache {
     var byRegion: [String: STSEndpoint] = [:]
+    var last: (region: String, endpoint: STSEndpoint)?
 
     func resolve(_ s: STSEndpointSettings) -> STSEndpoint {
         guard s.stsRegionalEndpoints == nil, s.useFIPS == nil, s.useDualStack == nil, s.envServiceEndpoint == nil,
               s.servicesEndpoint == nil, s.envGlobalEndpoint == nil, s.profileEndpoint == nil,
               s.ignoreConfiguredEndpoints == nil else { return STSEndpoint.resolve(s, hop: 1) }
         let key = s.region?.value ?? ""
-        if let hit = byRegion[key] { return hit }
-        let ep = STSEndpoint.resolve(s, hop: 1)
-        if byRegion.count < 64 { byRegion[key] = ep }
+        // Consecutive profiles mostly share a region: compare with the last one before hashing.
+        if let last, last.region == key { return last.endpoint }
+        let ep: STSEndpoint
+        if let hit = byRegion[key] {
+            ep = hit
+        } else {
+            ep = STSEndpoint.resolve(s, hop: 1)
+            if byRegion.count < 64 { byRegion[key] = ep }
+        }
+        last = (key, ep)
         return ep
     }
 }

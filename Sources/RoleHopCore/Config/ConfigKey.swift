@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The setting keys rolehop reads, interned: a profile keeps a fixed slot per known key, so looking a setting
 /// up is an array read instead of hashing a String, and every property with a known key shares one key string.
 public enum ConfigKey: UInt8, Sendable, Hashable, CaseIterable {
@@ -21,22 +25,74 @@ public enum ConfigKey: UInt8, Sendable, Hashable, CaseIterable {
         "ignore_configured_endpoint_urls", "services", "sts",
     ]
 
-    static let utf8Names: [[UInt8]] = names.map { Array($0.utf8) }
+    /// The key as a static string (no reference counting when the parser compares bytes with it).
+    var staticName: StaticString {
+        switch self {
+        case .awsAccessKeyId: "aws_access_key_id"
+        case .awsSecretAccessKey: "aws_secret_access_key"
+        case .awsSessionToken: "aws_session_token"
+        case .awsSecurityToken: "aws_security_token"
+        case .roleArn: "role_arn"
+        case .webIdentityTokenFile: "web_identity_token_file"
+        case .sourceProfile: "source_profile"
+        case .credentialSource: "credential_source"
+        case .credentialProcess: "credential_process"
+        case .roleSessionName: "role_session_name"
+        case .externalId: "external_id"
+        case .mfaSerial: "mfa_serial"
+        case .durationSeconds: "duration_seconds"
+        case .ssoSession: "sso_session"
+        case .ssoStartURL: "sso_start_url"
+        case .ssoAccountId: "sso_account_id"
+        case .ssoRoleName: "sso_role_name"
+        case .ssoRegion: "sso_region"
+        case .region: "region"
+        case .stsRegionalEndpoints: "sts_regional_endpoints"
+        case .useFIPSEndpoint: "use_fips_endpoint"
+        case .useDualStackEndpoint: "use_dualstack_endpoint"
+        case .endpointURL: "endpoint_url"
+        case .ignoreConfiguredEndpointURLs: "ignore_configured_endpoint_urls"
+        case .services: "services"
+        case .sts: "sts"
+        }
+    }
+
+    /// A hash of a key's length, middle and last byte that is distinct for every known key (checked when the
+    /// table is built; a collision falls back to comparing with every key), so a lookup compares one name.
+    @inline(__always) static func slot(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        let n = bytes.count
+        return (n &* 25 &+ Int(bytes[n - 1]) &* 6 &+ Int(bytes[n >> 1])) & 63
+    }
+
+    /// Raw value + 1 by `slot`, 0 for none; empty when two keys collide.
+    static let slots: [UInt8] = {
+        var table = [UInt8](repeating: 0, count: 64)
+        for k in ConfigKey.allCases {
+            let name = k.staticName
+            let h = slot(UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+            if table[h] != 0 { return [] }
+            table[h] = k.rawValue + 1
+        }
+        return table
+    }()
 
     /// The known key spelled by these (lower-case) bytes, or nil.
     static func lookup(_ bytes: UnsafeBufferPointer<UInt8>) -> ConfigKey? {
         let count = bytes.count
-        // Every known key starts with a letter from a small set; others are rejected without a scan.
-        guard count >= 3, count <= 31 else { return nil }
-        let table = utf8Names
-        for i in table.indices {
-            let candidate = table[i]
-            guard candidate.count == count, candidate[0] == bytes[0] else { continue }
-            var k = 1
-            while k < count, candidate[k] == bytes[k] { k += 1 }
-            if k == count { return ConfigKey(rawValue: UInt8(i)) }
+        guard count >= 3, count <= 31, let base = bytes.baseAddress else { return nil }
+        let table = slots
+        if table.isEmpty {
+            for k in ConfigKey.allCases where matches(k, base, count) { return k }
+            return nil
         }
-        return nil
+        let v = table[slot(bytes)]
+        guard v != 0, let k = ConfigKey(rawValue: v - 1), matches(k, base, count) else { return nil }
+        return k
+    }
+
+    @inline(__always) static func matches(_ k: ConfigKey, _ base: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+        let name = k.staticName
+        return name.utf8CodeUnitCount == count && memcmp(name.utf8Start, base, count) == 0
     }
 
     /// The known key of a (lower-case) key string, or nil.
