@@ -20,7 +20,7 @@ print("ConfigBenchmark.run(profileCount: $N): \(profiles) profiles, best of $ITE
 SWIFT
 # Compiled inside $OUT/core so swiftc's side files (ConfigBench-1.swiftmodule, ...) stay out of the tree.
 ROOT=$(pwd)
-(cd "$OUT/core" && swiftc -O -wmo -g -module-name ConfigBench -o bench main.swift \
+(cd "$OUT/core" && swiftc -O -wmo -g -module-name ConfigBench -I "$ROOT"/Sources/CLibCrypto -o bench main.swift \
   "$ROOT"/Sources/RoleHopCore/Support/*.swift "$ROOT"/Sources/RoleHopCore/Config/*.swift \
   "$ROOT"/Sources/RoleHopCore/Chain/*.swift)
 "$OUT/core/bench"
