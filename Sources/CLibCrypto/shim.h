@@ -22,15 +22,15 @@
     X(SHA256_Init) X(SHA256_Update) X(SHA256_Final) \
     X(SHA384_Init) X(SHA384_Update) X(SHA384_Final) \
     X(SHA512_Init) X(SHA512_Update) X(SHA512_Final) \
-    X(OSSL_PARAM_BLD_new) X(OSSL_PARAM_BLD_free) X(OSSL_PARAM_BLD_push_BN) X(OSSL_PARAM_BLD_push_utf8_string) \
+    X(OSSL_PARAM_BLD_new) X(OSSL_PARAM_BLD_free) X(OSSL_PARAM_BLD_push_utf8_string) \
     X(OSSL_PARAM_BLD_push_octet_string) X(OSSL_PARAM_BLD_to_param) X(OSSL_PARAM_free) \
     X(BN_bin2bn) X(BN_free) \
+    X(RSA_new) X(RSA_free) X(RSA_set0_key) X(RSA_size) X(RSA_public_decrypt) \
     X(EVP_PKEY_CTX_new_from_name) X(EVP_PKEY_CTX_new_from_pkey) X(EVP_PKEY_CTX_free) \
     X(EVP_PKEY_fromdata_init) X(EVP_PKEY_fromdata) X(EVP_PKEY_public_check) \
-    X(EVP_PKEY_free) X(EVP_PKEY_get_bits) X(EVP_PKEY_get_size) \
+    X(EVP_PKEY_free) \
     X(EVP_MD_CTX_new) X(EVP_MD_CTX_free) X(EVP_DigestVerifyInit) X(EVP_DigestVerify) \
     X(EVP_sha256) X(EVP_sha384) X(EVP_sha512) \
-    X(EVP_PKEY_CTX_set_rsa_padding) X(EVP_PKEY_CTX_set_rsa_pss_saltlen) X(EVP_PKEY_CTX_set_rsa_mgf1_md) \
     X(ERR_clear_error)
 
 // One non-null pointer per function, typed from its declaration (__typeof__ does not reference the symbol).

@@ -1,4 +1,7 @@
 import CLibCrypto
+#if canImport(Glibc)
+import Glibc
+#endif
 
 // Hashes and HMAC over the system's libcrypto (OpenSSL 3, which libcurl uses too). The low-level
 // SHA*_Init/Update/Final are used on purpose: their contexts are plain C structs, so a hash state is a Swift
@@ -11,8 +14,11 @@ import CLibCrypto
 let libcrypto: rolehop_crypto = withUnsafeTemporaryAllocation(of: rolehop_crypto.self, capacity: 1) { p in
     let table = p.baseAddress.unsafelyUnwrapped
     if let problem = rolehop_crypto_load(table) {
-        fatalError("rolehop: cannot load OpenSSL 3's libcrypto.so.3 (Debian/Ubuntu package libssl3): "
-                   + String(cString: problem))
+        // Not a crash: the environment lacks a library, which is unusable input (exit 2) like a missing libcurl.
+        let message = "rolehop: cannot load OpenSSL 3's libcrypto.so.3 (Debian/Ubuntu package libssl3): "
+            + String(cString: problem) + "\n"
+        _ = message.utf8CString.withUnsafeBufferPointer { write(2, $0.baseAddress, $0.count - 1) }
+        exit(2)
     }
     return table.pointee
 }

@@ -125,16 +125,21 @@ public enum TokenVerifier {
             let unusable = KeyProblem(reason: "RSA key of \(key.rsaBits) bits is unusable (under 2048 bits or malformed)")
             let e = key.e.drop(while: { $0 == 0 })
             guard (2048...16384).contains(key.rsaBits), key.n.last.map({ $0 & 1 == 1 }) == true,
-                  let eLow = e.last, eLow & 1 == 1, e.count <= 8, e.count > 1 || eLow >= 3,
-                  let publicKey = PublicKeyVerifier.rsaKey(n: key.n, e: key.e) else {
+                  let eLow = e.last, eLow & 1 == 1, e.count <= 8, e.count > 1 || eLow >= 3 else {
                 return .failure(unusable)
             }
-            // JWS RSA signatures are exactly as long as the modulus (RFC 7518 §3.3).
-            guard signature.count == publicKey.size else { return .success(false) }
-            let padding: PublicKeyVerifier.Padding
-            if case .pss = alg { padding = .pss } else { padding = .pkcs1v15 }
-            return .success(PublicKeyVerifier.verify(key: publicKey, hash: .init(bits: bits), padding: padding,
-                                                     signature: signature, message: input))
+            let n = Array(key.n.drop(while: { $0 == 0 }))
+            // JWS RSA signatures are exactly as long as the modulus (RFC 7518 §3.3); one not below the modulus
+            // is no signature of this key either.
+            guard signature.count == n.count,
+                  let em = PublicKeyVerifier.rsaPublic(n: n, e: Array(e), signature: signature) else {
+                return .success(false)
+            }
+            let hash = PublicKeyVerifier.Hash(bits: bits)
+            if case .pss = alg {
+                return .success(PublicKeyVerifier.pssMatches(em, modBits: key.rsaBits, hash: hash, message: input))
+            }
+            return .success(PublicKeyVerifier.pkcs1Matches(em, hash: hash, message: input))
         case let .ecdsa(bits):
             let expectedCurve = bits == 384 ? "P-384" : "P-256"
             guard key.crv == expectedCurve else {
@@ -147,8 +152,8 @@ public enum TokenVerifier {
                 return .failure(KeyProblem(reason: "EC coordinates are not a point on \(expectedCurve)"))
             }
             guard let der = PublicKeyVerifier.derECDSASignature(raw: signature, half: size) else { return .success(false) }
-            return .success(PublicKeyVerifier.verify(key: publicKey, hash: .init(bits: bits), padding: nil,
-                                                     signature: der, message: input))
+            return .success(PublicKeyVerifier.verifyEC(key: publicKey, hash: .init(bits: bits), signature: der,
+                                                       message: input))
         }
     }
 
