@@ -34,7 +34,14 @@ let package = Package(
         .target(name: "RoleHopTUI", dependencies: ["RoleHopCore", "CNCurses"]),
         .executableTarget(
             name: "rolehop",
-            dependencies: ["RoleHopCore", "RoleHopCurl", "RoleHopTUI"]),
+            dependencies: ["RoleHopCore", "RoleHopCurl", "RoleHopTUI"],
+            // Start-up and resident memory (issue 11, docs/performance.md): lld instead of gold so relative
+            // relocations are packed (DT_RELR, glibc >= 2.36, which the portable archive already requires): the
+            // 28,000 24-byte entries were read at every start. And no -export-dynamic (the static Swift
+            // runtime's link arguments add it): nothing looks the program's own symbols up, and the table cost
+            // 0.5 MB of binary and a lookup against it for each of libcurl's relocations.
+            linkerSettings: [.unsafeFlags(["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs",
+                                           "-Xlinker", "--no-export-dynamic"])]),
         .target(name: "RoleHopTestSupport", dependencies: ["RoleHopCore"], path: "Tests/RoleHopTestSupport"),
         .testTarget(name: "RoleHopCoreTests", dependencies: ["RoleHopCore", "RoleHopTestSupport"]),
         .testTarget(name: "RoleHopCurlTests", dependencies: ["RoleHopCurl", "RoleHopCore", "RoleHopTestSupport"]),
