@@ -81,6 +81,22 @@ static void load_once(void) {
     loaded = 1;
 }
 
+static void *load_in_background(void *unused) {
+    (void)unused;
+    pthread_once(&once, load_once);
+    return NULL;
+}
+
+void rh_curl_load_in_background(void) {
+    pthread_t thread;
+    pthread_attr_t attr;
+    if (pthread_attr_init(&attr) != 0) return;
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    // If no thread can be started, the first rh_curl_load() loads on the caller's thread as before.
+    (void)pthread_create(&thread, &attr, load_in_background, NULL);
+    pthread_attr_destroy(&attr);
+}
+
 int rh_curl_load(void) {
     pthread_once(&once, load_once);
     return loaded;

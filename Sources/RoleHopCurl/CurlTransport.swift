@@ -148,6 +148,10 @@ public enum CurlLibrary {
             + "\(overrideVariable) to the path of a libcurl.so.4. Offline commands work without it."
     }
 
+    /// Starts loading libcurl on a thread of its own (see `rh_curl_load_in_background`); `load` and
+    /// `requireOrExit` then wait for that load instead of starting another.
+    public static func startLoading() { rh_curl_load_in_background() }
+
     /// Loads libcurl or ends the process: `rolehop: <message>` on stderr, exit status 2 (an environment rolehop
     /// cannot work in, like unusable input). A transport that cannot exist has no error worth reporting as a
     /// network finding, and every live command needs it.

@@ -54,13 +54,20 @@ struct DiagnosisOptions {
         let n = getgroups(Int32(groups.count), &groups)
         var gids = [UInt32(getegid())]
         if n > 0 { gids += groups[0..<Int(n)].map { UInt32($0) } }
+        // A live session will send HTTP: libcurl loads on another thread while the analysis reads and checks the
+        // files. libcrypto first, on this thread: the analysis needs it for the token, and the loader would make
+        // it wait for all of libcurl's libraries.
+        if live {
+            Digest.load()
+            CurlLibrary.startLoading()
+        }
         let input = DiagnosisInput(fileSystem: target.fileSystem(), hostFileSystem: LocalFileSystem(),
                                    environment: env, profile: profile, configFile: configFile,
                                    credentialsFile: credentialsFile, policyDirectory: policyDir, jwksPath: jwks,
                                    now: now, uid: UInt32(geteuid()), gids: gids)
         let analysis = Analyzer.analyze(input)
-        // A live session will send HTTP: load libcurl now, before the explorer owns the terminal, so a missing
-        // libcurl ends with its message on a normal screen (exit 2) rather than from inside a hop.
+        // Wait for that load before the explorer owns the terminal, so a missing libcurl ends with its message on
+        // a normal screen (exit 2) rather than from inside a hop.
         if live { CurlLibrary.requireOrExit() }
         let transport = CurlTransport(configuration: .init(environment: target.transportEnvironment(env)))
         return ChainSession(analysis: analysis, transport: transport,

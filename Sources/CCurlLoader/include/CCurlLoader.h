@@ -11,6 +11,9 @@
 // The library is $ROLEHOP_LIBCURL when set and non-empty, else "libcurl.so.4" found the dynamic loader's way
 // (the executable's RUNPATH first, which is how the portable archive finds its bundled copy).
 int rh_curl_load(void);
+// Starts rh_curl_load on a detached thread and returns at once: a live command overlaps libcurl's load (~35
+// libraries, about 5 ms) with reading its config, token and policies. A later rh_curl_load() waits for it.
+void rh_curl_load_in_background(void);
 // Why rh_curl_load failed (dlerror() text or the missing symbol); "" when it did not.
 const char *rh_curl_load_error(void);
 // The file name or path rh_curl_load tried.

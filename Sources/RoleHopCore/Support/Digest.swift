@@ -128,6 +128,11 @@ public struct HMACSHA256: @unchecked Sendable {
 
 /// One-shot digests for the cold paths (token verification, certificate thumbprints).
 public enum Digest {
+    /// Opens libcrypto now if it is not open yet (it is otherwise opened by the first hash). A live command
+    /// calls this before it starts loading libcurl in the background: the dynamic loader serialises the two,
+    /// and a token check that needed libcrypto while libcurl's ~35 libraries were loading waited for all of them.
+    public static func load() { _ = libcrypto }
+
     public enum Algorithm: Sendable {
         case sha1, sha256, sha384, sha512
 
