@@ -15,12 +15,11 @@ let package = Package(
         // libcurl is dlopen()ed at the first HTTP exchange, not linked (its ~35 libraries cost half of an
         // offline run's start): the headers come from libcurl4-openssl-dev, the library at run time from libcurl4.
         .target(name: "CCurlLoader"),
-        .systemLibrary(
-            name: "CNCurses", pkgConfig: "ncursesw",
-            providers: [.apt(["libncurses-dev"]), .brew(["ncurses"])]),
-        .systemLibrary(
-            name: "CZlib", pkgConfig: "zlib",
-            providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+        // ncursesw (with tinfo) and zlib are linked statically (their module maps name the archives): only the
+        // explorer and the bundle use them, and as shared libraries every run paid their loading and ~0.4 MiB
+        // of resident pages (issue 11). No pkgConfig: its flags would add the shared libraries back.
+        .systemLibrary(name: "CNCurses", providers: [.apt(["libncurses-dev"])]),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         // OpenSSL 3's libcrypto (SHA-2, HMAC pads, JWS verification), the library libcurl loads: headers only,
         // the shim opens it with dlopen on first use (no pkgConfig, whose flags would link it). Debian: libssl-dev.
         .systemLibrary(name: "CLibCrypto"),
