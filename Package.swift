@@ -45,7 +45,7 @@ let package = Package(
         .testTarget(name: "RoleHopCoreTests", dependencies: ["RoleHopCore", "RoleHopTestSupport"]),
         .testTarget(name: "RoleHopCurlTests", dependencies: ["RoleHopCurl", "RoleHopCore", "RoleHopTestSupport"]),
         .testTarget(name: "RoleHopTUITests", dependencies: ["RoleHopTUI", "RoleHopCore", "RoleHopTestSupport"]),
-        .testTarget(name: "rolehopTests", dependencies: ["rolehop", "RoleHopTestSupport"]),
+        .testTarget(name: "rolehopTests", dependencies: ["rolehop", "RoleHopTestSupport"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )
