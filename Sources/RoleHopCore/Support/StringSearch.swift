@@ -5,34 +5,46 @@
 /// imported.
 ///
 /// Matches are whole `Character`s, as with the generic versions: a needle never matches half of a grapheme
-/// (`"e"` is not found in `"e\u{301}"`). ASCII text, which is nearly all rolehop searches (ARNs, URLs, XML,
-/// policy values), is searched byte by byte; other text Character by Character.
+/// (`"e"` is not found in `"e\u{301}"`, `"\n"` not in `"\r\n"`). ASCII needles, which is every one rolehop
+/// uses (`://`, `${`, `<Credentials>`, `\n`), are searched byte by byte; others Character by Character.
 enum StringSearch {
     /// The first match of `needle` in `hay[range]`, as a range of `hay`'s indices.
+    ///
+    /// An ASCII needle is searched byte by byte, and a byte match is kept only if it is whole Characters: next
+    /// to ASCII bytes only CR LF can join, elsewhere `samePosition(in:)` says whether both ends are Character
+    /// boundaries. No pass over the whole text first, so splitting a large text stays linear.
     static func firstRange(of needle: String, in hay: String, _ range: Range<String.Index>) -> Range<String.Index>? {
         if needle.isEmpty { return range.lowerBound..<range.lowerBound }
+        let n = Array(needle.utf8)
+        guard n.allSatisfy({ $0 < 0x80 }) else { return characterSearch(needle, hay, range) }
         let bytes = hay.utf8[range]
-        if bytes.allSatisfy({ $0 < 0x80 }) {
-            // ASCII text: every byte is a Character, and a non-ASCII needle cannot match.
-            let n = Array(needle.utf8)
-            guard n.allSatisfy({ $0 < 0x80 }) else { return nil }
-            let first = n[0]
-            var i = bytes.startIndex
-            while let hit = bytes[i...].firstIndex(of: first) {
-                var a = hit, k = 0
-                while k < n.count, a < bytes.endIndex, bytes[a] == n[k] {
-                    a = bytes.index(after: a)
-                    k += 1
-                }
-                // CR LF is one Character: a match may not begin on its LF nor end on its CR.
-                let splitsCRLFAtStart = n[0] == 0x0A && hit > bytes.startIndex
-                    && bytes[bytes.index(before: hit)] == 0x0D
-                let splitsCRLFAtEnd = n[n.count - 1] == 0x0D && a < bytes.endIndex && bytes[a] == 0x0A
-                if k == n.count, !splitsCRLFAtStart, !splitsCRLFAtEnd { return hit..<a }
-                i = bytes.index(after: hit)
+        let first = n[0]
+        var i = bytes.startIndex
+        while let hit = bytes[i...].firstIndex(of: first) {
+            var a = hit, k = 0
+            while k < n.count, a < bytes.endIndex, bytes[a] == n[k] {
+                a = bytes.index(after: a)
+                k += 1
             }
-            return nil
+            if k == n.count {
+                let before: UInt8? = hit > bytes.startIndex ? bytes[bytes.index(before: hit)] : nil
+                let after: UInt8? = a < bytes.endIndex ? bytes[a] : nil
+                if (before ?? 0) < 0x80 && (after ?? 0) < 0x80 {
+                    // CR LF is one Character: a match may not begin on its LF nor end on its CR.
+                    if !(n[0] == 0x0A && before == 0x0D) && !(n[n.count - 1] == 0x0D && after == 0x0A) {
+                        return hit..<a
+                    }
+                } else if hit.samePosition(in: hay) != nil, a.samePosition(in: hay) != nil {
+                    return hit..<a
+                }
+            }
+            i = bytes.index(after: hit)
         }
+        return nil
+    }
+
+    /// Character by Character, for needles that are not ASCII (canonically equivalent spellings match).
+    static func characterSearch(_ needle: String, _ hay: String, _ range: Range<String.Index>) -> Range<String.Index>? {
         let chars = hay[range]
         var i = chars.startIndex
         while i < chars.endIndex {

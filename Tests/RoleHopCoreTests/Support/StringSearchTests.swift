@@ -21,6 +21,7 @@ struct StringSearchTests {
     static let texts = [
         "", "a", "arn:aws:iam::111122223333:role/a", "http://user:pw@host:8080/x", "aaa", "abab", "line1\r\nline2\nline3",
         "\r\n", "x\r", "\nx", "e\u{301}te", "caf\u{E9} au lait", "👩‍👩‍👧 family", "${aws:username}/${x}", "::1::2::",
+        "caf\u{E9}\r\nx\ny", "e\u{301}\n", "😀://a", "a\u{301}b::c", "\u{E9}aa\u{301}", "x\r\u{301}\n",
     ]
     static let needles = ["a", "::", "://", "\n", "\r", "\r\n", "e", "\u{E9}", "${", "aa", "ab", "x", "👩", "missing",
                           "line", ":::"]
