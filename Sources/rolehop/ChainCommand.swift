@@ -53,7 +53,12 @@ struct ChainCommand {
             let docs = chains.map { ChainReport.json($0, files: config.files) }
             print((allProfiles ? JSONValue.array(docs) : docs[0]).serialized(pretty: true))
         case .text:
-            print(chains.map { ChainReport.text($0, files: config.files, width: 80) }.joined(separator: "\n"), terminator: "")
+            // One chain at a time (not one joined string): `--all-profiles` over a large config printed a
+            // string of tens of MB at once.
+            for (i, chain) in chains.enumerated() {
+                if i > 0 { print("") }
+                print(ChainReport.text(chain, files: config.files, width: 80), terminator: "")
+            }
         }
         var code: Int32 = 0
         for c in chains {
