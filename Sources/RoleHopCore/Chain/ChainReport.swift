@@ -143,7 +143,8 @@ public enum ChainReport {
     /// A source in a few characters: `config:6`, `env AWS_REGION`, `--profile`, `default`.
     static func shortSource(_ s: Source, files: [ConfigFileStatus]) -> String {
         switch s {
-        case let .file(path, line, _):
+        case let .file(file, line, _):
+            let path = file.path
             let name = files.first { $0.path == path }?.kind.rawValue ?? path
             return "\(name):\(line)"
         case let .environment(n): return "env \(n)"

@@ -143,10 +143,16 @@ private struct Parser {
     init(bytes: UnsafeBufferPointer<UInt8>, path: String, kind: ConfigFileKind) {
         self.bytes = bytes
         self.path = path
+        self.file = SourceFile(path)
         self.kind = kind
     }
 
-    func src(_ line: Int, _ column: Int) -> Source { .file(path: path, line: line, column: column) }
+    /// The file, interned once: every property's position refers to it.
+    let file: SourceFile
+
+    func src(_ line: Int, _ column: Int) -> Source {
+        .file(file, line: Int32(clamping: line), column: Int32(clamping: column))
+    }
 
     mutating func fail(_ id: String, _ message: String, line: Int, column: Int, text: String) {
         let e = InputError(file: path, line: line, column: column, message: message)

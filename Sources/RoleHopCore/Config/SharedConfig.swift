@@ -297,7 +297,7 @@ public struct ConfigFileStatus: Sendable, Hashable {
 extension Source {
     /// The file path of a file position, nil otherwise.
     public var filePath: String? {
-        if case let .file(path, _, _) = self { return path }
+        if case let .file(file, _, _) = self { return file.path }
         return nil
     }
 }

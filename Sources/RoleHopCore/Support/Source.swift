@@ -1,9 +1,16 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Where a value came from: a file position, an environment variable, a command-line flag, a default.
 ///
 /// Every setting rolehop shows carries one, so a person can go straight to the line to change.
 public enum Source: Sendable, Hashable, CustomStringConvertible {
-    /// A position in a file; `line` and `column` are 1-based, `column` 0 when unknown.
-    case file(path: String, line: Int, column: Int)
+    /// A position in a file; `line` and `column` are 1-based, `column` 0 when unknown. The file is an index into
+    /// the process's table of paths (`SourceFile`), so a position is three integers: copying a sourced value
+    /// copies no path and counts no reference (config resolution copies these by the hundred thousand; issue 11).
+    /// Made with `.file(path:line:column:)`.
+    case file(SourceFile, line: Int32, column: Int32)
     /// An environment variable, by name.
     case environment(String)
     /// A command-line flag, by its spelling (`--profile`).
@@ -17,8 +24,8 @@ public enum Source: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .file(path, line, column):
-            return column > 0 ? "\(path):\(line):\(column)" : "\(path):\(line)"
+        case let .file(file, line, column):
+            return column > 0 ? "\(file.path):\(line):\(column)" : "\(file.path):\(line)"
         case let .environment(name): return "env \(name)"
         case let .flag(name): return "flag \(name)"
         case let .defaultValue(why): return "default (\(why))"
@@ -30,8 +37,8 @@ public enum Source: Sendable, Hashable, CustomStringConvertible {
     /// A stable machine-readable form for JSON output.
     public var jsonObject: JSONValue {
         switch self {
-        case let .file(path, line, column):
-            var fields: [(String, JSONValue)] = [("type", "file"), ("path", .string(path)), ("line", .number(Double(line)))]
+        case let .file(file, line, column):
+            var fields: [(String, JSONValue)] = [("type", "file"), ("path", .string(file.path)), ("line", .number(Double(line)))]
             if column > 0 { fields.append(("column", .number(Double(column)))) }
             return .object(fields)
         case let .environment(name): return .object([("type", "environment"), ("name", .string(name))])
@@ -55,3 +62,51 @@ public struct Sourced<Value: Sendable>: Sendable {
 
 extension Sourced: Equatable where Value: Equatable {}
 extension Sourced: Hashable where Value: Hashable {}
+
+extension Source {
+    /// A position in the file at `path` (the path is interned on first use).
+    public static func file(path: String, line: Int, column: Int) -> Source {
+        .file(SourceFile(path), line: Int32(clamping: line), column: Int32(clamping: column))
+    }
+}
+
+/// A file named by a provenance: an index into one table of paths per process. Interning takes a lock and
+/// happens once per file read (the config parser interns its file once); reading the path back, to print a
+/// position, takes the lock again.
+public struct SourceFile: Sendable, Hashable {
+    let index: UInt32
+
+    public init(_ path: String) { index = SourceFiles.shared.intern(path) }
+
+    public var path: String { SourceFiles.shared.path(index) }
+}
+
+/// The table behind `SourceFile`: append-only, guarded by a mutex.
+final class SourceFiles: @unchecked Sendable {
+    static let shared = SourceFiles()
+    private var paths: [String] = []
+    private var indices: [String: UInt32] = [:]
+    private let lock: UnsafeMutablePointer<pthread_mutex_t>
+
+    init() {
+        lock = .allocate(capacity: 1)
+        lock.initialize(to: pthread_mutex_t())
+        pthread_mutex_init(lock, nil)
+    }
+
+    func intern(_ path: String) -> UInt32 {
+        pthread_mutex_lock(lock)
+        defer { pthread_mutex_unlock(lock) }
+        if let i = indices[path] { return i }
+        let i = UInt32(paths.count)
+        paths.append(path)
+        indices[path] = i
+        return i
+    }
+
+    func path(_ index: UInt32) -> String {
+        pthread_mutex_lock(lock)
+        defer { pthread_mutex_unlock(lock) }
+        return Int(index) < paths.count ? paths[Int(index)] : "?"
+    }
+}

@@ -150,7 +150,7 @@ struct ConfigParserTests {
     func portability(text: String, id: String, line: Int) throws {
         let merged = SharedConfig.merge(config: ConfigParser.parse(text, path: "/c", kind: .config), credentials: nil)
         let f = try #require(merged.findings.first { $0.id == id })
-        #expect(f.evidence.contains { if case let .file(_, l, _)? = $0.source { return l == line } else { return false } })
+        #expect(f.evidence.contains { if case let .file(_, l, _)? = $0.source { return Int(l) == line } else { return false } })
         let sdkNames = f.why + f.title
         #expect(sdkNames.contains("botocore"))
     }
