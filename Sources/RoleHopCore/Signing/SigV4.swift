@@ -367,7 +367,7 @@ public struct SigV4Signer: Sendable {
         // The cached HMAC holds hash states already fed with key^ipad and key^opad (RFC 2104): two blocks per
         // signature less than rekeying, and no allocation.
         let mac = cached ?? HMACSHA256(key: signingKey(dateStamp: dateStamp))
-        return mac.authenticationCode(for: stringToSign).withUnsafeBytes { Self.hex($0) }
+        return mac.authenticationCode(for: stringToSign).withUnsafeBytes { Digest.hexBytes($0) }
     }
 
     // MARK: - Canonical pieces (static, pure)
@@ -686,12 +686,7 @@ public struct SigV4Signer: Sendable {
             || b == 0x5F || b == 0x7E
     }
 
-    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
     private static let upperHexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
-    /// Two lowercase hex digits per byte value, precomputed.
-    private static let hexTable: [UInt16] = (0..<256).map { i in
-        UInt16(hexDigits[i >> 4]) | (UInt16(hexDigits[i & 15]) << 8)
-    }
 
     @inline(__always)
     static func appendEncoded(_ b: UInt8, into out: inout [UInt8]) {
@@ -740,21 +735,6 @@ public struct SigV4Signer: Sendable {
         }
     }
 
-    static func hex(_ raw: UnsafeRawBufferPointer) -> [UInt8] {
-        [UInt8](unsafeUninitializedCapacity: raw.count * 2) { buf, n in
-            hexTable.withUnsafeBufferPointer { table in
-                var o = 0
-                for b in raw {
-                    let pair = table[Int(b)]
-                    buf[o] = UInt8(truncatingIfNeeded: pair)
-                    buf[o + 1] = UInt8(truncatingIfNeeded: pair >> 8)
-                    o += 2
-                }
-            }
-            n = raw.count * 2
-        }
-    }
-
     /// Appends the lowercase hex SHA-256 of `bytes`.
     static func appendHexSHA256(_ bytes: [UInt8], into out: inout [UInt8]) {
         var hasher = SHA256Hasher()
@@ -763,7 +743,7 @@ public struct SigV4Signer: Sendable {
         // Hex on the stack, then one bulk append (not 64 appends with a uniqueness check each).
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { hex in
             digest.withUnsafeBytes { raw in
-                hexTable.withUnsafeBufferPointer { table in
+                Digest.hexTable.withUnsafeBufferPointer { table in
                     var o = 0
                     for b in raw {
                         let pair = table[Int(b)]
@@ -782,7 +762,7 @@ public struct SigV4Signer: Sendable {
         if bytes.isEmpty { return emptySHA256 }
         var hasher = SHA256Hasher()
         hasher.update(bytes)
-        return hasher.finalize().withUnsafeBytes { hex($0) }
+        return hasher.finalize().withUnsafeBytes { Digest.hexBytes($0) }
     }
 
     private static let emptySHA256: [UInt8] = Array("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855".utf8)

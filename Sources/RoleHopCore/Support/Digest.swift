@@ -199,15 +199,30 @@ public enum Digest {
         HMACSHA256(key: key).authenticationCode(for: message).bytes
     }
 
+    /// Two lower-case hex digits per byte value, precomputed (SigV4 hexes two digests per signature).
+    static let hexTable: [UInt16] = {
+        let digits: [UInt8] = Array("0123456789abcdef".utf8)
+        return (0..<256).map { i in UInt16(digits[i >> 4]) | (UInt16(digits[i & 15]) << 8) }
+    }()
+
+    /// Lower-case hex of `raw`, as bytes.
+    static func hexBytes(_ raw: UnsafeRawBufferPointer) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: raw.count * 2) { buf, n in
+            hexTable.withUnsafeBufferPointer { table in
+                var o = 0
+                for b in raw {
+                    let pair = table[Int(b)]
+                    buf[o] = UInt8(truncatingIfNeeded: pair)
+                    buf[o + 1] = UInt8(truncatingIfNeeded: pair >> 8)
+                    o += 2
+                }
+            }
+            n = raw.count * 2
+        }
+    }
+
     /// Lower-case hex of `bytes`.
     public static func hex(_ bytes: [UInt8]) -> String {
-        let digits: [UInt8] = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(bytes.count * 2)
-        for b in bytes {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
+        String(decoding: bytes.withUnsafeBytes { hexBytes($0) }, as: UTF8.self)
     }
 }

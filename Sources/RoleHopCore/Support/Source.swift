@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import Synchronization
 
 /// Where a value came from: a file position, an environment variable, a command-line flag, a default.
 ///
@@ -81,32 +79,22 @@ public struct SourceFile: Sendable, Hashable {
     public var path: String { SourceFiles.shared.path(index) }
 }
 
-/// The table behind `SourceFile`: append-only, guarded by a mutex.
-final class SourceFiles: @unchecked Sendable {
+/// The table behind `SourceFile`: append-only, behind a mutex.
+final class SourceFiles: Sendable {
     static let shared = SourceFiles()
-    private var paths: [String] = []
-    private var indices: [String: UInt32] = [:]
-    private let lock: UnsafeMutablePointer<pthread_mutex_t>
-
-    init() {
-        lock = .allocate(capacity: 1)
-        lock.initialize(to: pthread_mutex_t())
-        pthread_mutex_init(lock, nil)
-    }
+    private let table = Mutex<(paths: [String], indices: [String: UInt32])>(([], [:]))
 
     func intern(_ path: String) -> UInt32 {
-        pthread_mutex_lock(lock)
-        defer { pthread_mutex_unlock(lock) }
-        if let i = indices[path] { return i }
-        let i = UInt32(paths.count)
-        paths.append(path)
-        indices[path] = i
-        return i
+        table.withLock { t in
+            if let i = t.indices[path] { return i }
+            let i = UInt32(t.paths.count)
+            t.paths.append(path)
+            t.indices[path] = i
+            return i
+        }
     }
 
     func path(_ index: UInt32) -> String {
-        pthread_mutex_lock(lock)
-        defer { pthread_mutex_unlock(lock) }
-        return Int(index) < paths.count ? paths[Int(index)] : "?"
+        table.withLock { t in Int(index) < t.paths.count ? t.paths[Int(index)] : "?" }
     }
 }

@@ -15,6 +15,15 @@ enum PublicKeyVerifier {
             }
         }
 
+        /// The same function for the digests computed here.
+        var algorithm: Digest.Algorithm {
+            switch self {
+            case .sha256: .sha256
+            case .sha384: .sha384
+            case .sha512: .sha512
+            }
+        }
+
         var md: OpaquePointer? {
             switch self {
             case .sha256: libcrypto.EVP_sha256()
@@ -128,19 +137,11 @@ enum PublicKeyVerifier {
                 0x05, 0x00, 0x04, length]
     }
 
-    static func algorithm(_ hash: Hash) -> Digest.Algorithm {
-        switch hash {
-        case .sha256: .sha256
-        case .sha384: .sha384
-        case .sha512: .sha512
-        }
-    }
-
     /// EMSA-PKCS1-v1_5 by encoding and comparing (RFC 8017 §8.2.2 step 3-4): the expected block
     /// `00 01 FF..FF 00 DigestInfo(H(message))` is built and compared whole, never parsed, so no malformed
     /// padding can pass.
     static func pkcs1Matches(_ em: [UInt8], hash: Hash, message: ArraySlice<UInt8>) -> Bool {
-        let t = digestInfoPrefix(hash) + Digest.hash(algorithm(hash), message)
+        let t = digestInfoPrefix(hash) + Digest.hash(hash.algorithm, message)
         guard em.count >= t.count + 11 else { return false }
         var expected: [UInt8] = [0x00, 0x01]
         expected.append(contentsOf: repeatElement(0xFF, count: em.count - t.count - 3))
@@ -157,7 +158,7 @@ enum PublicKeyVerifier {
         while out.count < length {
             let block = seed + [UInt8(counter >> 24), UInt8(counter >> 16 & 0xFF), UInt8(counter >> 8 & 0xFF),
                                 UInt8(counter & 0xFF)]
-            out.append(contentsOf: Digest.hash(algorithm(hash), block))
+            out.append(contentsOf: Digest.hash(hash.algorithm, block))
             counter += 1
         }
         return Array(out.prefix(length))
@@ -166,7 +167,7 @@ enum PublicKeyVerifier {
     /// EMSA-PSS-VERIFY (RFC 8017 §9.1.2) with MGF1 over the same hash and a salt as long as the hash (RFC 7518
     /// §3.5). `em` is the `k`-byte result of the RSA primitive, `modBits` the modulus' length in bits.
     static func pssMatches(_ em: [UInt8], modBits: Int, hash: Hash, message: ArraySlice<UInt8>) -> Bool {
-        let alg = algorithm(hash)
+        let alg = hash.algorithm
         let hLen = alg.length, sLen = alg.length
         let emBits = modBits - 1
         let emLen = (emBits + 7) / 8
