@@ -52,7 +52,9 @@ is_glibc() {
 # libcurl is not in the binary's DT_NEEDED (it is dlopen()ed at the first HTTP exchange, Sources/CCurlLoader):
 # take libcurl.so.4 and its closure explicitly. glibc's dlopen searches the calling object's RUNPATH, so the
 # binary's $ORIGIN/../lib finds the bundled copy first.
-libcurl=$(/sbin/ldconfig -p | awk '$1 == "libcurl.so.4" && /x86-64/ { print $NF; exit }')
+# (awk reads to the end rather than exiting at the first match: under pipefail, ldconfig killed by SIGPIPE
+# would fail the script.)
+libcurl=$(/sbin/ldconfig -p | awk '$1 == "libcurl.so.4" && /x86-64/ && !found { print $NF; found = 1 }')
 [ -n "$libcurl" ] || { echo "dist: libcurl.so.4 not found (apt-get install libcurl4)" >&2; exit 1; }
 { echo "libcurl.so.4 $libcurl"; ldd "$bin" "$libcurl" | awk '/=> \// { print $1, $3 }'; } | sort -u | while read -r name path; do
     if is_glibc "$name"; then continue; fi
@@ -65,7 +67,7 @@ done
 # libcrypto.so.3 is opened with dlopen on first use (Sources/CLibCrypto), so ldd of the binary need not list it;
 # the binary's RUNPATH finds this copy.
 if [ ! -f "$stage/rolehop/lib/libcrypto.so.3" ]; then
-    crypto=$(ldconfig -p | awk '/libcrypto\.so\.3 .*x86-64/ { print $NF; exit }')
+    crypto=$(/sbin/ldconfig -p | awk '/libcrypto\.so\.3 .*x86-64/ && !found { print $NF; found = 1 }')
     [ -n "$crypto" ] || { echo "dist: libcrypto.so.3 not found (apt-get install libssl3)" >&2; exit 1; }
     cp -L "$crypto" "$stage/rolehop/lib/libcrypto.so.3"
     chmod 0644 "$stage/rolehop/lib/libcrypto.so.3"
