@@ -38,9 +38,15 @@ let package = Package(
             // relocations are packed (DT_RELR, glibc >= 2.36, which the portable archive already requires): the
             // 28,000 24-byte entries were read at every start. And no -export-dynamic (the static Swift
             // runtime's link arguments add it): nothing looks the program's own symbols up, and the table cost
-            // 0.5 MB of binary and a lookup against it for each of libcurl's relocations.
+            // 0.5 MB of binary and a lookup against it for each of libcurl's relocations. And libstdc++ static:
+            // `link/` holds a linker script named libstdc++.so that points to the static archive, and comes first
+            // in the library search path (the runtime's link arguments ask for -lstdc++ before any flag of ours
+            // could say -Bstatic). libgcc_s stays shared: glibc's pthread_exit opens libgcc_s.so.1 by name, which
+            // in an image without it (distroless/base) only works when the binary has already loaded the
+            // archive's copy.
             linkerSettings: [.unsafeFlags(["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs",
-                                           "-Xlinker", "--no-export-dynamic"])]),
+                                           "-Xlinker", "--no-export-dynamic",
+                                           "-L", Context.packageDirectory + "/link"])]),
         .target(name: "RoleHopTestSupport", dependencies: ["RoleHopCore"], path: "Tests/RoleHopTestSupport"),
         .testTarget(name: "RoleHopCoreTests", dependencies: ["RoleHopCore", "RoleHopTestSupport"]),
         .testTarget(name: "RoleHopCurlTests", dependencies: ["RoleHopCurl", "RoleHopCore", "RoleHopTestSupport"]),

@@ -93,6 +93,11 @@ cp -L "$ca" "$stage/rolehop/share/ca-certificates.crt"
 # The highest glibc symbol version anything in the archive needs: the oldest glibc a pod may have.
 need=$( (objdump -T "$stage/rolehop/bin/rolehop"; for l in "$stage"/rolehop/lib/*; do objdump -T "$l"; done) 2>/dev/null \
         | grep -o 'GLIBC_[0-9][0-9.]*' | sort -uV | tail -1)
+# Packed relative relocations (lld -z pack-relative-relocs, see Package.swift) name no symbol version of their
+# own but GLIBC_ABI_DT_RELR, which glibc has since 2.36.
+if readelf -V "$stage/rolehop/bin/rolehop" | grep -q GLIBC_ABI_DT_RELR; then
+    need=$(printf '%s\nGLIBC_2.36\n' "$need" | sort -uV | tail -1)
+fi
 
 out=dist/rolehop-linux-x86_64.tar.gz
 tar -C "$stage" --owner=0 --group=0 --numeric-owner -czf "$out" rolehop
