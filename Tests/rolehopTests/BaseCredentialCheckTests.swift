@@ -40,6 +40,16 @@ struct BaseCredentialCheckTests {
         }
     }
 
+    /// The report against docs/report-schema.json, with Python's jsonschema (an independent validator).
+    static func validate(_ json: String) async throws {
+        let dir = TemporaryDirectory(prefix: "rolehop-schema")
+        defer { dir.remove() }
+        let doc = dir.write("report.json", json)
+        let script = "import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))"
+        let r = try await ProcessRunner.runAsync([RepoPaths.python, "-c", script, doc, RepoPaths.root + "/docs/report-schema.json"])
+        #expect(r.exitCode == 0, "the report does not match docs/report-schema.json: \(r.stderr.suffix(600))")
+    }
+
     @Test func theAgentsCredentialsSignTheHopAndNoSecretLeaves() async throws {
         let moto = try await MotoServer.shared()
         let agent = try await ScriptedServer.start([ScriptedServer.step(body: Self.credentials,
@@ -61,6 +71,10 @@ struct BaseCredentialCheckTests {
         let arn = doc["finalIdentity"]?["arn"]?.stringValue ?? ""
         #expect(arn.hasPrefix("arn:aws:sts::444455556666:assumed-role/account-b-role/"), "final identity \(arn)")
         #expect(Self.findings(doc).contains { $0.id == "pod.identity.ok" && $0.hop == 1 })
+        #expect(doc["baseCredentials"]?["fetched"] == .bool(true))
+        #expect(doc["baseCredentials"]?["accessKeyId"] == "****YE2E")
+        #expect(doc["baseCredentials"]?["origin"]?.stringValue == "from the container credentials endpoint at \(agent.endpoint)/v1/credentials")
+        try await Self.validate(r.stdout)
         Self.assertClean(r.stdout + r.stderr, "check --output json")
         // The agent got the token read below --root, as the Authorization header.
         let seen = try await ProcessRunner.runAsync(["/usr/bin/curl", "-s", agent.endpoint + "/__requests"])
@@ -70,6 +84,7 @@ struct BaseCredentialCheckTests {
         let text = try await ProcessRunner.rolehop(["check"] + args, environment: env)
         #expect(text.exitCode == 0, "\(text.stdout)\n\(text.stderr)")
         #expect(text.stdout.contains("verdict: the chain works"))
+        #expect(text.stdout.contains("fetched ****YE2E from the container credentials endpoint"), "\(text.stdout)")
         Self.assertClean(text.stdout + text.stderr, "check (text)")
 
         let bundle = root.path + "/out.tar.gz"
@@ -108,6 +123,9 @@ struct BaseCredentialCheckTests {
         #expect(ids.contains { $0.id == "pod.identity.http-error" && $0.hop == 1 })
         #expect(ids.contains { $0.id == "diagnose.base-unavailable" && $0.hop == 1 })
         #expect(doc["finalIdentity"] == .null)
+        #expect(doc["baseCredentials"]?["fetched"] == .bool(false))
+        #expect(doc["baseCredentials"]?["failure"]?.stringValue == why)
+        try await Self.validate(r.stdout)
         Self.assertClean(r.stdout + r.stderr, "check --output json")
 
         let text = try await ProcessRunner.rolehop(["check", "--root", root.path, "--profile", "target"], environment: env)
@@ -138,6 +156,8 @@ struct BaseCredentialCheckTests {
         #expect(doc["hops"]?[0]?["live"]?["state"] == "succeeded")
         #expect(doc["finalIdentity"]?["arn"]?.stringValue?.contains(":assumed-role/account-b-role/") == true)
         #expect(Self.findings(doc).contains { $0.id == "imds.credentials" && $0.hop == 1 })
+        #expect(doc["baseCredentials"]?["origin"] == "from instance metadata (role eks-node-role-EXAMPLE)")
+        try await Self.validate(r.stdout)
         Self.assertClean(r.stdout + r.stderr, "check --output json")
         let seen = try await ProcessRunner.runAsync(["/usr/bin/curl", "-s", imds.endpoint + "/__requests"])
         let requests = try JSONParser.parse(seen.stdout).value.arrayValue ?? []

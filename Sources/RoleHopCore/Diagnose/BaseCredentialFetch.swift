@@ -40,6 +40,24 @@ public struct BaseCredentialFetch: Sendable {
         }
     }
 
+    /// The report's `baseCredentials` object: where, whether it worked, the masked access key; never a secret.
+    public var jsonObject: JSONValue {
+        var fields: [(String, JSONValue)]
+        switch origin {
+        case let .container(kind, endpoint):
+            fields = [("kind", "container"), ("endpointKind", .string(kind.rawValue)),
+                      ("endpoint", endpoint.map { .string($0) } ?? .null), ("roleName", .null)]
+        case let .instanceMetadata(endpoint, role):
+            fields = [("kind", "instanceMetadata"), ("endpointKind", .null), ("endpoint", .string(endpoint)),
+                      ("roleName", role.map { .string($0) } ?? .null)]
+        }
+        fields += [("origin", .string(originText)), ("fetched", .bool(succeeded)),
+                   ("accessKeyId", credentials.map { .string(Redaction.maskAccessKeyId($0.accessKeyId)) } ?? .null),
+                   ("expiration", expiration.map { .string(UTCTime.iso8601($0)) } ?? .null),
+                   ("failure", succeeded ? .null : .string(failureReason))]
+        return .object(fields)
+    }
+
     /// Why a step that needed these credentials was not run, naming the base failure.
     public var failureReason: String {
         let cause = findings.first { $0.severity == .fail && $0.id != BaseCredentialFetcher.unavailableId }
