@@ -63,7 +63,14 @@ public actor ChainSession: ExplorerSession {
     // MARK: state for reports and screens
 
     public var phases: [HopPhase] { runner.phases }
-    public var outcomes: [StepOutcome?] { runner.outcomes }
+    /// Each step's result. When the base credentials could not be fetched, the steps after the one that needed
+    /// them say so too (the runner keeps them pending: running the first step again fetches again).
+    public var outcomes: [StepOutcome?] {
+        var out = runner.outcomes
+        guard let i = baseFetchStep, let fetch = baseFetch, !fetch.succeeded, case .skipped? = out[i] else { return out }
+        for j in out.indices where j > i && out[j] == nil { out[j] = .skipped(fetch.failureReason) }
+        return out
+    }
     public var isComplete: Bool { runner.isComplete }
 
     /// The live result of a hop plan, if its step ran.
@@ -108,7 +115,7 @@ public actor ChainSession: ExplorerSession {
     // MARK: ExplorerSession
 
     public func snapshot(now: Date) async -> ExplorerSnapshot {
-        SnapshotBuilder.build(analysis: analysis, steps: steps, phases: runner.phases, outcomes: runner.outcomes,
+        SnapshotBuilder.build(analysis: analysis, steps: steps, phases: runner.phases, outcomes: outcomes,
                               findings: allFindings, mode: mode, now: now, baseFetch: baseFetch)
     }
 
@@ -116,7 +123,13 @@ public actor ChainSession: ExplorerSession {
     public func runAll() async { await drive(.runAll) }
 
     public func retry(node: Int) async {
-        // Node 0 is the base credentials; node k is step k-1.
+        // Node 0 is the base credentials; node k is step k-1. Retrying a fetched base fetches it again and runs the
+        // step it serves.
+        if node == 0, BaseCredentialFetcher.need(analysis.chain.base) != nil, !steps.isEmpty {
+            baseFetch = nil
+            await drive(.retry(0))
+            return
+        }
         let step = node - 1
         guard steps.indices.contains(step) else { return }
         await drive(.retry(step))

@@ -164,6 +164,11 @@ struct BaseCredentialSessionTests {
         await s.runAll()
         #expect(await s.phases == [.succeeded, .succeeded])
         #expect(rec.requests.filter { $0.url == Self.agentURL }.count == 1)
+        // Retrying the base node itself fetches again.
+        await s.retry(node: 0)
+        #expect(rec.requests.filter { $0.url == Self.agentURL }.count == 2)
+        #expect(await s.phases == [.succeeded, .pending])
+        await s.runAll()
         let hop1 = await s.liveFindings.filter { $0.id == "pod.identity.ok" }
         #expect(hop1.first?.hop == 1)
         let snapshot = await s.snapshot(now: Self.now)
@@ -193,6 +198,8 @@ struct BaseCredentialSessionTests {
         #expect(why.contains("could not be fetched from the Pod Identity agent at \(Self.agentURL)"))
         #expect(why.contains(reasonPart))
         #expect(!why.contains("rolehop pod"))
+        // The final GetCallerIdentity, never run, names the same base failure.
+        #expect(await s.outcomes[1] == .skipped(why))
         #expect(!rec.requests.contains { $0.url.hasPrefix("http://sts.test") })
         let findings = await s.allFindings
         #expect(findings.first { $0.id == findingId }?.hop == 1)
@@ -203,6 +210,44 @@ struct BaseCredentialSessionTests {
         let snapshot = await s.snapshot(now: Self.now)
         #expect(snapshot.nodes[0].state == .failed)
         #expect(snapshot.nodes[1].state == .failed)
+    }
+
+    @Test func aFailedFetchIsTriedAgainWhenTheStepRunsAgain() async {
+        let a = Self.analysis(env: Self.podIdentityEnv, config: Self.ecsContainerConfig, profile: "target")
+        let rec = Recorder()
+        let first = Self.network(agent: .status(500), recorder: rec)
+        let then = Self.network(recorder: rec)
+        let calls = CallCounter()
+        // The agent fails once, then answers.
+        let t = ClosureTransport { r throws(TransportError) in
+            if r.url == Self.agentURL, calls.next() == 1 { return try await first.send(r) }
+            return try await then.send(r)
+        }
+        let s = ChainSession(analysis: a, transport: t, now: { Self.now })
+        await s.runAll()
+        #expect(await s.phases == [.failed, .pending])
+        await s.retry(node: 1)
+        await s.runAll()
+        #expect(await s.phases == [.succeeded, .succeeded])
+        #expect(rec.requests.filter { $0.url == Self.agentURL }.count == 2)
+        // The old failure is gone with the new fetch.
+        #expect(!(await s.allFindings.contains { $0.id == "diagnose.base-unavailable" || $0.id == "pod.identity.http-error" }))
+    }
+
+    @Test func environmentCredentialSourceSignsWithTheEnvironmentKeys() async {
+        var env = Self.baseEnv
+        env["AWS_ACCESS_KEY_ID"] = "AKIAEXAMPLEENVKEY001"
+        env["AWS_SECRET_ACCESS_KEY"] = "env-secret-CANARY"
+        let config = Self.ecsContainerConfig.replacing("EcsContainer", with: "Environment")
+        let rec = Recorder()
+        let s = ChainSession(analysis: Self.analysis(env: env, config: config, profile: "target"),
+                             transport: Self.network(recorder: rec), now: { Self.now })
+        await s.runAll()
+        let assume = rec.requests.first { String(decoding: $0.body, as: UTF8.self).contains("Action=AssumeRole&") }
+        #expect(assume?.header("Authorization")?.contains("Credential=AKIAEXAMPLEENVKEY001/") == true)
+        #expect(assume?.header("X-Amz-Security-Token") == nil)
+        #expect(!rec.requests.contains { $0.url.hasPrefix("http://169.254.") })
+        #expect(await s.phases == [.succeeded, .succeeded])
     }
 
     @Test func aMissingTokenFileIsTheBaseFailure() async {
@@ -296,4 +341,11 @@ struct BaseCredentialSessionTests {
         #expect(rec.requests.isEmpty)
         #expect(await s.baseCredentialFetch == nil)
     }
+}
+
+/// Counts calls across concurrent requests (tests only).
+final class CallCounter: @unchecked Sendable {
+    private var n = 0
+    private let lock = TestLock()
+    func next() -> Int { lock.with { n += 1; return n } }
 }
