@@ -111,11 +111,12 @@ public enum IMDSProbe {
     }
 
     /// The probe, and the IMDSv2 session token it obtained (nil for IMDSv1 or when the PUT failed), so a
-    /// caller can go on to fetch the role's credentials with it.
+    /// caller can go on to fetch the role's credentials with it. `asChainSource`: instance metadata is the chain's
+    /// own source, so no earlier source can make its failure harmless.
     static func probe(environment env: Environment, transport: any HTTPTransport,
-                      timeouts: Timeouts) async -> (report: IMDSReport, token: Secret?) {
+                      timeouts: Timeouts, asChainSource: Bool = false) async -> (report: IMDSReport, token: Secret?) {
         let ep = endpoint(env)
-        let earlier = earlierSources(env)
+        let earlier = asChainSource ? [] : earlierSources(env)
         var report = IMDSReport(outcome: .unreachable, endpoint: ep, steps: [], defaultChainReachesIMDS: earlier.isEmpty,
                                 findings: [])
         if env["AWS_EC2_METADATA_DISABLED"]?.lowercased() == "true" {
@@ -213,7 +214,7 @@ public enum IMDSProbe {
     /// that role's JSON, every GET carrying the token.
     public static func fetchCredentials(environment env: Environment, transport: any HTTPTransport, timeouts: Timeouts,
                                         now: Date) async -> CredentialsFetch {
-        let (probed, token) = await probe(environment: env, transport: transport, timeouts: timeouts)
+        let (probed, token) = await probe(environment: env, transport: transport, timeouts: timeouts, asChainSource: true)
         var fetch = CredentialsFetch(report: probed, credentials: nil, token: token)
         // Those findings judge a silent fallback to the node role; here instance metadata is the chain's own source.
         fetch.report.findings.removeAll { $0.id.hasPrefix("imds.node-role") }

@@ -71,8 +71,8 @@ struct BaseCredentialSessionTests {
     enum TokenPUT: Sendable { case answer, status(Int), timeout }
 
     /// One fake network: the agent, instance metadata and STS, told apart by host.
-    static func network(agent: Agent = .credentials, put: TokenPUT = .answer, assumeRole: HTTPResponse = assumeRoleOK,
-                        recorder: Recorder) -> ClosureTransport {
+    static func network(agent: Agent = .credentials, put: TokenPUT = .answer, getTimesOut: Bool = false,
+                        assumeRole: HTTPResponse = assumeRoleOK, recorder: Recorder) -> ClosureTransport {
         transport(recorder) { r throws(TransportError) in
             if r.url.hasPrefix("http://169.254.170.23") {
                 switch agent {
@@ -89,6 +89,7 @@ struct BaseCredentialSessionTests {
                     case .timeout: throw .readTimeout(seconds: 2, detail: "Operation timed out")
                     }
                 }
+                if getTimesOut { throw .readTimeout(seconds: 2, detail: "Operation timed out") }
                 if r.url.hasSuffix("/instance-identity/document") {
                     return HTTPResponse(status: 200, body: Array(#"{"accountId":"111122223333","instanceId":"i-0123456789EXAMPLE"}"#.utf8))
                 }
@@ -333,6 +334,46 @@ struct BaseCredentialSessionTests {
             .allSatisfy { $0.header("X-aws-ec2-metadata-token") == nil })
     }
 
+    @Test func theIMDSHopLimitIsTheBaseFailureOfHopOne() async {
+        // AWS_PROFILE is an "earlier source" for `rolehop pod`; here instance metadata is the chain's own source,
+        // so the hop limit is a failure, not a harmless fallback.
+        var env = Self.baseEnv
+        env["AWS_PROFILE"] = "target"
+        let a = Self.analysis(env: env, config: Self.imdsConfig)
+        let s = ChainSession(analysis: a, transport: Self.network(getTimesOut: true, recorder: Recorder()), now: { Self.now })
+        await s.runAll()
+        #expect(await s.phases == [.failed, .pending])
+        let findings = await s.allFindings
+        #expect(findings.first { $0.id == "imds.hop-limit" }?.hop == 1)
+        #expect(findings.first { $0.id == "imds.hop-limit" }?.severity == .fail)
+        let base = findings.first { $0.id == "diagnose.base-unavailable" }
+        #expect(base?.evidence.first?.value.hasPrefix("imds.hop-limit") == true)
+        guard case let .skipped(why)? = await s.outcomes[0] else {
+            Issue.record("hop 1 should be skipped")
+            return
+        }
+        #expect(why.contains("the hop-limit trap"))
+    }
+
+    @Test func cancellingDuringTheFetchCancelsTheStepAndKeepsNothing() async {
+        let a = Self.analysis(env: Self.podIdentityEnv, config: Self.ecsContainerConfig, profile: "target")
+        let started = CallCounter()
+        // The agent never answers; the transport honours cancellation as CurlTransport does.
+        let t = ClosureTransport { _ throws(TransportError) in
+            _ = started.next()
+            do { try await Task.sleep(for: .seconds(30)) } catch { throw .cancelled }
+            return HTTPResponse(status: 500)
+        }
+        let s = ChainSession(analysis: a, transport: t, now: { Self.now })
+        let run = Task { await s.runAll() }
+        while started.value == 0 { try? await Task.sleep(for: .milliseconds(5)) }
+        run.cancel()
+        await run.value
+        #expect(await s.phases == [.cancelled, .pending])
+        #expect(await s.baseCredentialFetch == nil)
+        #expect(!(await s.allFindings.contains { $0.id == "diagnose.base-unavailable" }))
+    }
+
     @Test func offlineNeverCallsTheAgent() async {
         let a = Self.analysis(env: Self.podIdentityEnv, config: Self.ecsContainerConfig, profile: "target")
         let rec = Recorder()
@@ -348,4 +389,5 @@ final class CallCounter: @unchecked Sendable {
     private var n = 0
     private let lock = TestLock()
     func next() -> Int { lock.with { n += 1; return n } }
+    var value: Int { lock.with { n } }
 }
