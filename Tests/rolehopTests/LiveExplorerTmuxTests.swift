@@ -42,4 +42,51 @@ struct LiveExplorerTmuxTests {
         // No secret reaches the screen: the scenario's temporary credentials are moto's, so check the masks.
         #expect(!screen.contains("SecretAccessKey"))
     }
+
+    /// The explorer on a Pod Identity base: the agent answers 403 first (the base and hop 1 fail, naming the
+    /// agent's answer), then credentials; running hop 1 again fetches again and signs AssumeRole with them.
+    @Test func podIdentityBaseFailsThenWorksWhenHopOneRunsAgain() async throws {
+        let moto = try await MotoServer.shared()
+        let agent = try await ScriptedServer.start([
+            ScriptedServer.step(status: 403, body: #"{"message":"Credentials not found for the service account"}"#),
+            ScriptedServer.step(body: BaseCredentialCheckTests.credentials, headers: [("Content-Type", "application/json")]),
+        ])
+        defer { agent.stop() }
+        let root = BaseCredentialCheckTests.container(source: "EcsContainer")
+        defer { cleanUpInBackground { root.remove() } }
+        let t = try TmuxSession(width: 120, height: 36, environment: [
+            "HOME": "/root", "AWS_REGION": "us-east-1", "NO_PROXY": "127.0.0.1", "AWS_ENDPOINT_URL_STS": moto.endpoint + "/",
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI": agent.endpoint + "/v1/credentials",
+            "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": BaseCredentialCheckTests.tokenPath,
+        ])
+        defer { t.close() }
+        try t.type("\(RepoPaths.rolehopBinary) tui --root \(root.path) --profile target; echo EXIT=$?")
+        try t.send("Enter")
+        var (ok, screen) = try await t.waitFor("account-b-role", seconds: 20)
+        #expect(ok, "first screen:\n\(screen)")
+
+        try t.send("n")
+        (ok, screen) = try await t.waitFor("could not be fetched", seconds: 20)
+        #expect(ok, "the base failure is shown:\n\(screen)")
+        #expect(screen.contains("✘ account-b-role"), "hop 1 failed:\n\(screen)")
+
+        try t.send("r")
+        (ok, screen) = try await t.waitFor("✔ account-b-role", seconds: 20)
+        #expect(ok, "hop 1 succeeded on the second fetch:\n\(screen)")
+        // The base node (focused when it failed, and retried with r) shows the fetched, masked key and where from.
+        (ok, screen) = try await t.waitFor("****YE2E from the container credentials endpoint", seconds: 10)
+        #expect(ok, "the base node says where the credentials came from:\n\(screen)")
+        #expect(screen.contains("\(agent.endpoint)/v1/credentials"))
+        var screens = screen
+        try t.send("j")
+        (ok, screen) = try await t.waitFor("signed with", seconds: 10)
+        #expect(ok, "hop 1 says what signed it:\n\(screen)")
+        #expect(screen.contains("base credentials from the container"), "\(screen)")
+        screens += screen
+        BaseCredentialCheckTests.assertClean(screens, "the explorer's screens")
+
+        try t.send("q")
+        (ok, screen) = try await t.waitFor("EXIT=", seconds: 10)
+        #expect(ok, "exit:\n\(screen)")
+    }
 }

@@ -52,7 +52,8 @@ public enum BundleBuilder {
 }
 
 extension ChainSession {
-    /// Every secret this session holds: the raw token (and so its signature), static keys, and the temporary
+    /// Every secret this session holds: the raw token (and so its signature), static keys, the base credentials
+    /// fetched from a container endpoint or instance metadata (and the tokens sent for them), and the temporary
     /// credentials each hop returned. Handed to output scrubbers.
     public var heldSecrets: [Secret] {
         var out: [Secret] = []
@@ -64,6 +65,7 @@ extension ChainSession {
             out.append(k.secretAccessKey.value)
             if let t = k.sessionToken { out.append(t.value) }
         }
+        out += baseFetch?.secrets ?? []
         for o in runner.outcomes {
             if let c = o?.call?.success?.credentials {
                 out.append(c.secretAccessKey)

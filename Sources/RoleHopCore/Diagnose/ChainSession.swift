@@ -2,7 +2,8 @@
 /// What one step of a live run produced: an STS call, or the reason it could not be made.
 public enum StepOutcome: Sendable, Hashable {
     case call(HopCallResult)
-    /// The step needs something rolehop does not have (no token, credentials it does not fetch).
+    /// The step needs something rolehop does not have (no token, credentials it does not fetch, base credentials
+    /// whose fetch failed).
     case skipped(String)
 
     public var call: HopCallResult? { if case let .call(c) = self { return c } else { return nil } }
@@ -24,7 +25,15 @@ public actor ChainSession: ExplorerSession {
     public nonisolated let mode: ExplorerMode
     public nonisolated let steps: [LiveStep]
     let client: STSClient
+    let transport: any HTTPTransport
+    let timeout: Double
+    let connectTimeout: Double
     let now: @Sendable () -> Date
+    /// The last fetch of container or instance metadata base credentials. A successful one is reused for the whole
+    /// session; a failed one is tried again when its step runs again.
+    var baseFetch: BaseCredentialFetch?
+    /// The step that needed `baseFetch` (its findings are that step's).
+    var baseFetchStep: Int?
     var runner: HopRunnerState<StepOutcome>
     var inFlight: Task<StepOutcome, Never>?
     /// The bundle writer, plugged in by the CLI (the core session writes no files itself).
@@ -38,6 +47,9 @@ public actor ChainSession: ExplorerSession {
         self.exporter = exporter
         self.mode = mode
         self.now = now
+        self.transport = transport
+        self.timeout = timeout
+        self.connectTimeout = connectTimeout
         client = STSClient(transport: transport, retryPolicy: retryPolicy, now: now, timeout: timeout,
                            connectTimeout: connectTimeout)
         var steps: [LiveStep] = analysis.plans.indices.map { .hop($0) }
@@ -51,7 +63,14 @@ public actor ChainSession: ExplorerSession {
     // MARK: state for reports and screens
 
     public var phases: [HopPhase] { runner.phases }
-    public var outcomes: [StepOutcome?] { runner.outcomes }
+    /// Each step's result. When the base credentials could not be fetched, the steps after the one that needed
+    /// them say so too (the runner keeps them pending: running the first step again fetches again).
+    public var outcomes: [StepOutcome?] {
+        var out = runner.outcomes
+        guard let i = baseFetchStep, let fetch = baseFetch, !fetch.succeeded, case .skipped? = out[i] else { return out }
+        for j in out.indices where j > i && out[j] == nil { out[j] = .skipped(fetch.failureReason) }
+        return out
+    }
     public var isComplete: Bool { runner.isComplete }
 
     /// The live result of a hop plan, if its step ran.
@@ -73,9 +92,20 @@ public actor ChainSession: ExplorerSession {
         for (i, step) in steps.enumerated() {
             guard let outcome = runner.outcomes[i] else { continue }
             out += LiveFindings.findings(step: step, outcome: outcome, analysis: analysis)
+            if i == baseFetchStep, let fetch = baseFetch {
+                let hop: Int? = if case let .hop(p) = step { analysis.plans[p].number } else { nil }
+                out += fetch.findings.map { f in
+                    var f = f
+                    f.hop = hop
+                    return f
+                }
+            }
         }
         return out
     }
+
+    /// The base credentials fetch of this session, when the chain's base is fetched live.
+    public var baseCredentialFetch: BaseCredentialFetch? { baseFetch }
 
     /// Offline and live findings together, most severe first.
     public var allFindings: [Finding] {
@@ -85,15 +115,21 @@ public actor ChainSession: ExplorerSession {
     // MARK: ExplorerSession
 
     public func snapshot(now: Date) async -> ExplorerSnapshot {
-        SnapshotBuilder.build(analysis: analysis, steps: steps, phases: runner.phases, outcomes: runner.outcomes,
-                              findings: allFindings, mode: mode, now: now)
+        SnapshotBuilder.build(analysis: analysis, steps: steps, phases: runner.phases, outcomes: outcomes,
+                              findings: allFindings, mode: mode, now: now, baseFetch: baseFetch)
     }
 
     public func runNext() async { await drive(.step) }
     public func runAll() async { await drive(.runAll) }
 
     public func retry(node: Int) async {
-        // Node 0 is the base credentials; node k is step k-1.
+        // Node 0 is the base credentials; node k is step k-1. Retrying a fetched base fetches it again and runs the
+        // step it serves.
+        if node == 0, BaseCredentialFetcher.need(analysis.chain.base) != nil, !steps.isEmpty {
+            baseFetch = nil
+            await drive(.retry(0))
+            return
+        }
         let step = node - 1
         guard steps.indices.contains(step) else { return }
         await drive(.retry(step))
@@ -122,7 +158,7 @@ public actor ChainSession: ExplorerSession {
             inFlight = task
             let outcome = await withTaskCancellationHandler { await task.value } onCancel: { task.cancel() }
             inFlight = nil
-            if Task.isCancelled || outcome.call?.failure == .transport(.cancelled) {
+            if Task.isCancelled || task.isCancelled || outcome.call?.failure == .transport(.cancelled) {
                 (state, effects) = HopRunner.update(runner, .cancel)
                 runner = state
                 return
@@ -137,16 +173,53 @@ public actor ChainSession: ExplorerSession {
         }
     }
 
-    /// Credentials produced by the step before `index`, or the chain's static keys for the first step.
-    private func credentials(before index: Int) -> AWSCredentials? {
+    /// What signs a step: the credentials of the step before, or for the first step the chain's base.
+    private enum Caller {
+        case credentials(AWSCredentials)
+        /// No credentials, and why (the base fetch failed, or rolehop does not obtain this base).
+        case unavailable(String)
+        case cancelled
+    }
+
+    /// Credentials produced by the step before `index`; for the first step the chain's static keys, or the base
+    /// credentials fetched from the container endpoint or instance metadata (once per session).
+    private func caller(before index: Int) async -> Caller {
         if index > 0 {
-            return runner.outcomes[index - 1]?.call?.success?.credentials?.awsCredentials
+            if let c = runner.outcomes[index - 1]?.call?.success?.credentials?.awsCredentials { return .credentials(c) }
+            return .unavailable("the previous step did not produce credentials")
         }
-        if case let .accessKey(keys) = analysis.chain.base {
-            return AWSCredentials(accessKeyId: keys.accessKeyId.value, secretAccessKey: keys.secretAccessKey.value,
-                                  sessionToken: keys.sessionToken?.value)
+        let base = analysis.chain.base
+        if case let .accessKey(keys) = base {
+            return .credentials(AWSCredentials(accessKeyId: keys.accessKeyId.value, secretAccessKey: keys.secretAccessKey.value,
+                                               sessionToken: keys.sessionToken?.value))
         }
-        return nil
+        if case let .namedSource(name, _) = base, name.value == .environment {
+            let env = analysis.input.environment
+            guard let id = env["AWS_ACCESS_KEY_ID"], !id.isEmpty, let secret = env["AWS_SECRET_ACCESS_KEY"], !secret.isEmpty else {
+                return .unavailable("credential_source = Environment, but AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not both set")
+            }
+            let token = env["AWS_SESSION_TOKEN"] ?? env["AWS_SECURITY_TOKEN"]
+            return .credentials(AWSCredentials(accessKeyId: id, secretAccessKey: Secret(secret),
+                                               sessionToken: token.flatMap { $0.isEmpty ? nil : Secret($0) }))
+        }
+        guard let need = BaseCredentialFetcher.need(base) else { return .unavailable(Self.whyNoCredentials(base)) }
+        if let cached = baseFetch, let c = cached.credentials {
+            baseFetchStep = index
+            return .credentials(c)
+        }
+        let fetch = await BaseCredentialFetcher.fetch(
+            need, environment: analysis.input.environment, fs: analysis.input.fileSystem, transport: transport,
+            now: now(), timeout: timeout, connectTimeout: connectTimeout)
+        if fetch.cancelled || Task.isCancelled { return .cancelled }
+        baseFetch = fetch
+        baseFetchStep = index
+        if let c = fetch.credentials { return .credentials(c) }
+        return .unavailable(fetch.failureReason)
+    }
+
+    /// The outcome of a step cut short by cancellation while it fetched base credentials.
+    private static func cancelledOutcome(_ action: String, endpoint: String) -> StepOutcome {
+        .call(HopCallResult(action: action, endpoint: endpoint, outcome: .failure(.transport(.cancelled)), attempts: []))
     }
 
     private func perform(_ index: Int) async -> StepOutcome {
@@ -163,8 +236,11 @@ public actor ChainSession: ExplorerSession {
                     endpoint: endpoint, roleArn: plan.hop.roleArn.value, sessionName: plan.sessionName.value,
                     token: token, durationSeconds: plan.hop.durationSeconds?.value))
             case .assumeRole:
-                guard let creds = credentials(before: index) else {
-                    return .skipped(Self.whyNoCredentials(analysis.chain.base))
+                let creds: AWSCredentials
+                switch await caller(before: index) {
+                case let .credentials(c): creds = c
+                case let .unavailable(why): return .skipped(why)
+                case .cancelled: return Self.cancelledOutcome("AssumeRole", endpoint: endpoint)
                 }
                 let params = AssumeRoleParameters(roleArn: plan.hop.roleArn.value, sessionName: plan.sessionName.value,
                                                   durationSeconds: plan.hop.durationSeconds?.value,
@@ -173,10 +249,13 @@ public actor ChainSession: ExplorerSession {
                                                      credentials: creds, parameters: params))
             }
         case .identity:
-            guard let creds = credentials(before: index) else {
-                return .skipped(Self.whyNoCredentials(analysis.chain.base))
-            }
             let (endpoint, region) = identityEndpoint()
+            let creds: AWSCredentials
+            switch await caller(before: index) {
+            case let .credentials(c): creds = c
+            case let .unavailable(why): return .skipped(why)
+            case .cancelled: return Self.cancelledOutcome("GetCallerIdentity", endpoint: endpoint)
+            }
             return .call(await client.getCallerIdentity(endpoint: endpoint, region: region, credentials: creds))
         }
     }
@@ -197,9 +276,9 @@ public actor ChainSession: ExplorerSession {
         switch base {
         case .process: return "credential_process is not run by rolehop; its credentials are unknown"
         case .sso: return "SSO credentials are not fetched by rolehop"
-        case .container: return "container credentials are probed by `rolehop pod`, not used for hops"
-        case .instanceMetadata: return "instance metadata credentials are probed by `rolehop pod`, not used for hops"
-        case .namedSource: return "credential_source credentials are not fetched by rolehop"
+        case .container: return "container credentials were not fetched"
+        case .instanceMetadata: return "instance metadata credentials were not fetched"
+        case .namedSource: return "credential_source credentials were not fetched"
         case .none: return "no credentials"
         default: return "the previous step did not produce credentials"
         }

@@ -11,10 +11,13 @@ public struct CheckReport: Sendable {
     public var outcomes: [StepOutcome?]
     public var findings: [Finding]
     public var generatedAt: Date
+    /// The live fetch of container or instance metadata base credentials behind the first step, if one was made.
+    public var baseFetch: BaseCredentialFetch?
 
     public init(analysis: Analysis, mode: ExplorerMode, steps: [LiveStep], phases: [HopPhase], outcomes: [StepOutcome?],
-                findings: [Finding], generatedAt: Date) {
+                findings: [Finding], generatedAt: Date, baseFetch: BaseCredentialFetch? = nil) {
         self.analysis = analysis
+        self.baseFetch = baseFetch
         self.mode = mode
         self.steps = steps
         self.phases = phases
@@ -25,8 +28,11 @@ public struct CheckReport: Sendable {
 
     /// From a session after it ran (or did not, offline).
     public static func from(_ session: ChainSession, generatedAt: Date) async -> CheckReport {
-        CheckReport(analysis: session.analysis, mode: session.mode, steps: session.steps, phases: await session.phases,
-                    outcomes: await session.outcomes, findings: await session.allFindings, generatedAt: generatedAt)
+        let outcomes = await session.outcomes
+        // A fetch belongs to the results shown only while the first step has one.
+        let fetch = outcomes.first.flatMap { $0 } == nil ? nil : await session.baseCredentialFetch
+        return CheckReport(analysis: session.analysis, mode: session.mode, steps: session.steps, phases: await session.phases,
+                           outcomes: outcomes, findings: await session.allFindings, generatedAt: generatedAt, baseFetch: fetch)
     }
 
     public enum Verdict: String, Sendable { case works, broken, unusable }
@@ -99,6 +105,7 @@ public struct CheckReport: Sendable {
             ("region", sourced(chain.region)),
             ("finalIdentity", who.map { .object([("arn", .string($0.arn)), ("account", .string($0.account)), ("userId", .string($0.userId))]) } ?? .null),
             ("chain", ChainReport.json(chain, files: analysis.configFiles)),
+            ("baseCredentials", baseFetch.map(\.jsonObject) ?? .null),
             ("token", tokenJSON),
             ("hops", .array(hops)),
             ("identity", identity),
@@ -156,6 +163,10 @@ public struct CheckReport: Sendable {
         out.append("")
         out.append("chain")
         out += wrap("  base    \(baseText)", width, indent: 10)
+        if let f = baseFetch, let c = f.credentials {
+            let expires = f.expiration.map { ", expires \(UTCTime.iso8601($0))" } ?? ""
+            out += wrap("          fetched \(Redaction.maskAccessKeyId(c.accessKeyId)) \(f.originText)\(expires)", width, indent: 10)
+        }
         for (i, step) in steps.enumerated() {
             let status = Self.statusText(phases[i], outcomes[i])
             switch step {

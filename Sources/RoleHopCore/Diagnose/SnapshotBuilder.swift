@@ -2,17 +2,23 @@
 /// Turns an analysis and the live results into what viewers draw: one node per link of the chain, each with
 /// ready-made tab contents. Pure: the same inputs and `now` give the same snapshot.
 public enum SnapshotBuilder {
+    /// `baseFetch` is the session's fetch of container or instance metadata base credentials, if it made one;
+    /// it is shown on the base node and on the first step, which those credentials sign.
     public static func build(analysis: Analysis, steps: [LiveStep], phases: [HopPhase], outcomes: [StepOutcome?],
-                             findings: [Finding], mode: ExplorerMode, now: Date) -> ExplorerSnapshot {
+                             findings: [Finding], mode: ExplorerMode, now: Date,
+                             baseFetch: BaseCredentialFetch? = nil) -> ExplorerSnapshot {
         let chain = analysis.chain
-        var nodes: [NodeView] = [baseNode(analysis, findings: findings, now: now)]
+        // A fetch belongs to the run on screen only while the first step has a result.
+        let fetch = outcomes.first.flatMap { $0 } == nil ? nil : baseFetch
+        var nodes: [NodeView] = [baseNode(analysis, findings: findings, now: now, fetch: fetch)]
         for (i, step) in steps.enumerated() {
             switch step {
             case let .hop(p):
                 nodes.append(hopNode(analysis.plans[p], analysis: analysis, phase: phases[i], outcome: outcomes[i],
-                                     findings: findings, now: now))
+                                     findings: findings, now: now, fetch: i == 0 ? fetch : nil))
             case .identity:
-                nodes.append(identityNode(analysis, phase: phases[i], outcome: outcomes[i], findings: findings))
+                nodes.append(identityNode(analysis, phase: phases[i], outcome: outcomes[i], findings: findings,
+                                          fetch: i == 0 ? fetch : nil))
             }
         }
         if steps.isEmpty {
@@ -32,7 +38,7 @@ public enum SnapshotBuilder {
 
     // MARK: nodes
 
-    static func baseNode(_ a: Analysis, findings: [Finding], now: Date) -> NodeView {
+    static func baseNode(_ a: Analysis, findings: [Finding], now: Date, fetch: BaseCredentialFetch? = nil) -> NodeView {
         let chain = a.chain
         var overview: [StyledLine] = []
         var settings: [StyledLine] = [heading("Credential sources in precedence order")]
@@ -48,7 +54,7 @@ public enum SnapshotBuilder {
         if let r = chain.region { settings.append(kv("region", r.value, source: r.source)) }
 
         let label: String
-        let detail: String
+        var detail: String
         var kind = NodeKind.baseCredentials
         var tabs: [ExplorerTab: [StyledLine]] = [:]
         switch chain.base {
@@ -99,19 +105,32 @@ public enum SnapshotBuilder {
             overview += tokenSummary(t, now: now)
             tabs[.token] = tokenTab(t, verification: a.tokenVerification, now: now)
         }
+        var fetchFailed = false
+        if let fetch {
+            if let c = fetch.credentials {
+                var text = "\(Redaction.maskAccessKeyId(c.accessKeyId)) \(fetch.originText)"
+                if let e = fetch.expiration { text += ", expires \(UTCTime.iso8601(e)) (in \(UTCTime.humanDuration(e.timeIntervalSince(now))))" }
+                overview.append(kv("live", text, .ok))
+                if case let .instanceMetadata(_, role?) = fetch.origin { detail = "role \(role)" }
+            } else {
+                fetchFailed = true
+                overview.append(kv("live", fetch.failureReason, .fail))
+            }
+        }
         let mine = findings.filter { ($0.hop == nil || $0.hop == 0) && ($0.id.hasPrefix("chain.") || $0.id.hasPrefix("config.") || $0.id.hasPrefix("irsa.")) }
             + (a.token?.findings ?? []).filter { $0.severity >= .warn }
         overview += topFindings(mine)
         tabs[.overview] = overview
         tabs[.settings] = settings
-        let worst = mine.map(\.severity).max()
-        let state: NodeState = worst == .fail ? .predicted(.fail) : (chain.isResolvable ? .succeeded : .predicted(.fail))
+        let worst = fetchFailed ? .fail : mine.map(\.severity).max()
+        let state: NodeState = fetchFailed ? .failed
+            : worst == .fail ? .predicted(.fail) : (chain.isResolvable ? .succeeded : .predicted(.fail))
         return NodeView(kind: kind, label: label, detail: detail, state: state, tabs: tabs,
                         worst: worst.flatMap { $0 >= .warn ? $0 : nil })
     }
 
     static func hopNode(_ plan: HopPlan, analysis: Analysis, phase: HopPhase, outcome: StepOutcome?,
-                        findings: [Finding], now: Date) -> NodeView {
+                        findings: [Finding], now: Date, fetch: BaseCredentialFetch? = nil) -> NodeView {
         let hop = plan.hop
         let action = hop.kind == .assumeRole ? "AssumeRole" : "AssumeRoleWithWebIdentity"
         var overview: [StyledLine] = [heading("Hop \(plan.number): \(action)")]
@@ -119,6 +138,7 @@ public enum SnapshotBuilder {
         overview.append(kv("session", plan.sessionName.value, source: plan.sessionName.source))
         overview.append(kv("endpoint", hop.stsEndpoint.value, source: hop.stsEndpoint.source))
         if let caller = plan.callerArn { overview.append(kv("caller", caller)) }
+        if let fetch, fetch.succeeded { overview.append(kv("signed with", "base credentials \(fetch.originText)")) }
         overview.append(kv("predicted", plan.prediction, plan.predicted == .fail ? .fail : (plan.predicted == .ok ? .ok : .muted)))
         overview += liveSummary(outcome, now: now)
         let mine = findings.filter { $0.hop == plan.number }
@@ -151,8 +171,10 @@ public enum SnapshotBuilder {
                         tabs: tabs, worst: worst.flatMap { $0 >= .warn ? $0 : nil })
     }
 
-    static func identityNode(_ a: Analysis, phase: HopPhase, outcome: StepOutcome?, findings: [Finding]) -> NodeView {
+    static func identityNode(_ a: Analysis, phase: HopPhase, outcome: StepOutcome?, findings: [Finding],
+                             fetch: BaseCredentialFetch? = nil) -> NodeView {
         var overview: [StyledLine] = [heading("Final identity: GetCallerIdentity")]
+        if let fetch, fetch.succeeded { overview.append(kv("signed with", "base credentials \(fetch.originText)")) }
         let who = outcome?.call?.success?.callerIdentity
         if let who {
             overview.append(kv("arn", who.arn, .ok))
@@ -164,7 +186,11 @@ public enum SnapshotBuilder {
             overview.append(StyledLine("Run the chain (n or a) to see who the pod finally is.", .muted))
         }
         overview += liveSummary(outcome, now: nil)
-        let mine = findings.filter { $0.id.hasPrefix("identity.") }
+        // With no hop, GetCallerIdentity is the step the base credentials fetch served: its findings are shown here.
+        let mine = findings.filter {
+            $0.id.hasPrefix("identity.") || (fetch != nil && $0.hop == nil
+                && ($0.id.hasPrefix("pod.identity.") || $0.id.hasPrefix("imds.") || $0.id == BaseCredentialFetcher.unavailableId))
+        }
         overview += topFindings(mine)
         let worst = mine.map(\.severity).max()
         return NodeView(kind: .finalIdentity, label: "final identity", detail: who?.arn ?? "unknown until run",

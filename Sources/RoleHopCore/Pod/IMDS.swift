@@ -107,8 +107,16 @@ public enum IMDSProbe {
     /// Runs the probe unless AWS_EC2_METADATA_DISABLED is true.
     public static func run(environment env: Environment, transport: any HTTPTransport,
                            timeouts: Timeouts = Timeouts()) async -> IMDSReport {
+        await probe(environment: env, transport: transport, timeouts: timeouts).report
+    }
+
+    /// The probe, and the IMDSv2 session token it obtained (nil for IMDSv1 or when the PUT failed), so a
+    /// caller can go on to fetch the role's credentials with it. `asChainSource`: instance metadata is the chain's
+    /// own source, so no earlier source can make its failure harmless.
+    static func probe(environment env: Environment, transport: any HTTPTransport,
+                      timeouts: Timeouts, asChainSource: Bool = false) async -> (report: IMDSReport, token: Secret?) {
         let ep = endpoint(env)
-        let earlier = earlierSources(env)
+        let earlier = asChainSource ? [] : earlierSources(env)
         var report = IMDSReport(outcome: .unreachable, endpoint: ep, steps: [], defaultChainReachesIMDS: earlier.isEmpty,
                                 findings: [])
         if env["AWS_EC2_METADATA_DISABLED"]?.lowercased() == "true" {
@@ -118,7 +126,7 @@ public enum IMDSProbe {
                 id: "imds.disabled", severity: .ok, title: "Instance metadata is disabled for the SDKs (AWS_EC2_METADATA_DISABLED=true)",
                 evidence: [Evidence("AWS_EC2_METADATA_DISABLED", env["AWS_EC2_METADATA_DISABLED"] ?? "", source: .environment("AWS_EC2_METADATA_DISABLED"))],
                 why: "The default chain can never fall back to the node role.", docURL: docURL))
-            return report
+            return (report, nil)
         }
 
         // Step 1: the session token.
@@ -136,7 +144,7 @@ public enum IMDSProbe {
         if token == nil && !v1Allowed {
             report.outcome = putStep.error == nil ? .error : .unreachable
             report.findings.append(putFailedFinding(putStep, ep: ep, earlier: earlier))
-            return report
+            return (report, nil)
         }
         var headers: [(String, String)] = []
         if let token { headers.append(("X-aws-ec2-metadata-token", token.exposedValue)) }
@@ -189,7 +197,82 @@ public enum IMDSProbe {
                 fix: status == 401 ? "Make sure nothing between the pod and 169.254.169.254 strips the X-aws-ec2-metadata-token header." : "",
                 docURL: docURL))
         }
-        return report
+        return (report, token)
+    }
+
+    /// What fetching the instance profile role's credentials produced.
+    public struct CredentialsFetch: Sendable {
+        /// The probe's report; the credentials GET is its last step, and its findings say how the fetch went.
+        public var report: IMDSReport
+        public var credentials: PodIdentityReport.Credentials?
+        /// The IMDSv2 session token, held only so output scrubbers know it.
+        var token: Secret?
+    }
+
+    /// Fetches the node role's credentials as the SDKs' instance metadata provider does: the IMDSv2 token (IMDSv1
+    /// when the PUT fails, unless AWS_EC2_METADATA_V1_DISABLED), the role name from `security-credentials/`, then
+    /// that role's JSON, every GET carrying the token.
+    public static func fetchCredentials(environment env: Environment, transport: any HTTPTransport, timeouts: Timeouts,
+                                        now: Date) async -> CredentialsFetch {
+        let (probed, token) = await probe(environment: env, transport: transport, timeouts: timeouts, asChainSource: true)
+        var fetch = CredentialsFetch(report: probed, credentials: nil, token: token)
+        // Those findings judge a silent fallback to the node role; here instance metadata is the chain's own source.
+        fetch.report.findings.removeAll { $0.id.hasPrefix("imds.node-role") }
+        guard probed.outcome == .reachable || probed.outcome == .v1Only, let role = probed.roleName, !role.isEmpty else {
+            return fetch
+        }
+        let ep = probed.endpoint
+        let path = rolePath + role
+        var headers: [(String, String)] = [("Accept", "application/json")]
+        if let token { headers.append(("X-aws-ec2-metadata-token", token.exposedValue)) }
+        let get = HTTPRequest(method: "GET", url: ep.value + path, headers: headers, timeout: timeouts.total,
+                              connectTimeout: timeouts.connect)
+        let (response, step) = await exchange(get, transport: transport, path: path)
+        fetch.report.steps.append(step)
+        var ev = [Evidence("endpoint", ep.value, source: ep.source), Evidence("role", role)]
+        func failed(_ title: String, _ detail: String) {
+            fetch.report.findings.append(Finding(
+                id: "imds.credentials-error", severity: .fail, title: title,
+                evidence: ev + [Evidence("GET \(path)", detail)],
+                why: "The SDK's instance metadata provider gets no credentials and the chain stops before its first STS call.",
+                fix: "Check the instance profile of the node (aws ec2 describe-iam-instance-profile-associations --filters Name=instance-id,Values=ID) and that nothing between the pod and \(ep.value) rewrites answers.",
+                docURL: docURL))
+        }
+        guard let response else {
+            failed("Instance metadata did not return the role's credentials", step.error.map { "\($0.code): \($0.description)" } ?? "")
+            return fetch
+        }
+        guard response.status == 200 else {
+            failed("Instance metadata answered HTTP \(response.status) for the role's credentials", "HTTP \(response.status)")
+            return fetch
+        }
+        let text = response.bodyText
+        // IMDS reports a refusal inside a 200 answer: "Code" is "Success" only when credentials follow.
+        if let doc = try? JSONParser.parse(text), let code = doc.value["Code"]?.stringValue, code != "Success" {
+            failed("Instance metadata refused the role's credentials (\(code))", doc.value["Message"]?.stringValue ?? code)
+            return fetch
+        }
+        guard let creds = PodIdentityProbe.parseCredentials(text), !creds.sessionToken.isEmpty else {
+            failed("Instance metadata answered without usable credentials",
+                   "HTTP 200, \(response.body.count) bytes without AccessKeyId, SecretAccessKey and Token")
+            return fetch
+        }
+        fetch.credentials = creds
+        ev.append(Evidence("access key", Redaction.maskAccessKeyId(creds.accessKeyId)))
+        if let exp = creds.expiration {
+            let left = exp.timeIntervalSince(now)
+            ev.append(Evidence("expires", UTCTime.iso8601(exp) + (left >= 0 ? " (in \(UTCTime.humanDuration(left)))" : " (\(UTCTime.humanDuration(left)) ago)")))
+            if left < 0 {
+                fetch.report.findings.append(Finding(
+                    id: "imds.credentials-expired", severity: .fail, title: "Instance metadata returned credentials that have already expired",
+                    evidence: ev, why: "STS refuses expired credentials; a wrong clock in this container or on the node is the usual cause.",
+                    fix: "Compare this container's clock with the node's (date -u); fix NTP on the node.", docURL: docURL))
+            }
+        }
+        fetch.report.findings.append(Finding(
+            id: "imds.credentials", severity: .ok, title: "Instance metadata returned credentials for the role \(role)",
+            evidence: ev, why: "This is what the SDK's instance metadata provider receives.", docURL: docURL))
+        return fetch
     }
 
     static func isTimeout(_ e: TransportError) -> Bool {

@@ -36,6 +36,8 @@ public struct PodIdentityReport: Sendable {
     public var transportError: TransportError?
     public var timings: HTTPTimings?
     public var findings: [Finding]
+    /// The authorization token that was sent, held only so output scrubbers know it (never in `jsonObject`).
+    var authorizationToken: Secret?
 
     public var jsonObject: JSONValue {
         var fields: [(String, JSONValue)] = [("kind", .string(kind.rawValue))]
@@ -156,6 +158,7 @@ public enum PodIdentityProbe {
                 docURL: docURL))
         }
         if report.kind == .eksPodIdentity && token == nil { return report }
+        report.authorizationToken = token
 
         var request = HTTPRequest(method: "GET", url: endpoint.value, headers: [("Accept", "application/json")],
                                   timeout: timeout, connectTimeout: connectTimeout)
