@@ -27,7 +27,7 @@ public enum KeyInput: Hashable, Sendable {
 
 /// What a key does; the ids of the key table.
 public enum KeyAction: String, Hashable, Sendable, CaseIterable {
-    case runNext, runAll, retry, reset, cancel
+    case runNext, runAll, retry, readIAM, reset, cancel
     case up, down, pageUp, pageDown, top, bottom, previousTab, nextTab, nextPane, previousPane, pickTab
     case search, export, help, quit
 }
@@ -55,6 +55,9 @@ public enum KeyTable {
         KeyBinding(id: .runNext, keys: [.char("n"), .enter], help: "Run the next hop live", group: "Hops", footer: "next"),
         KeyBinding(id: .runAll, keys: [.char("a")], help: "Run all remaining hops, stopping at the first failure", group: "Hops", footer: "all"),
         KeyBinding(id: .retry, keys: [.char("r")], help: "Retry the selected hop (and nothing after it)", group: "Hops", footer: "retry"),
+        KeyBinding(id: .readIAM, keys: [.char("i")],
+                   help: "Read the selected hop's trust and identity policies from IAM now (live; a denial is logged in CloudTrail)",
+                   group: "Hops"),
         KeyBinding(id: .reset, keys: [.char("x")], help: "Reset: forget every live result", group: "Hops", footer: "reset"),
         KeyBinding(id: .cancel, keys: [.escape], help: "Cancel the running call; close help, search or a prompt", group: "Hops"),
         KeyBinding(id: .up, keys: [.up, .char("k")], help: "Select the previous node (chain) or scroll up (tab)", group: "Move"),

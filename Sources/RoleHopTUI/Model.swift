@@ -5,7 +5,7 @@ public enum Pane: Sendable, Hashable { case chain, detail }
 
 /// A call on the session that the runtime performs in a background task.
 public enum SessionCommand: Sendable, Hashable {
-    case runNext, runAll, retry(node: Int), reset
+    case runNext, runAll, retry(node: Int), readIAM(node: Int), reset
 
     /// What the footer says while it runs.
     public var label: String {
@@ -13,6 +13,7 @@ public enum SessionCommand: Sendable, Hashable {
         case .runNext: "running the next hop"
         case .runAll: "running all hops"
         case let .retry(node): "retrying node \(node)"
+        case let .readIAM(node): "reading node \(node)'s role policies from IAM"
         case .reset: "resetting"
         }
     }
@@ -159,7 +160,7 @@ public enum ExplorerUpdate {
                 return [.cancelRunning]
             }
             if !s.query.isEmpty { s.query = "" }
-        case .runNext, .runAll, .retry, .reset:
+        case .runNext, .runAll, .retry, .readIAM, .reset:
             if s.readOnly {
                 s.status = StatusMessage(text: "read only: a saved snapshot cannot run hops", role: .warn)
                 return []
@@ -168,10 +169,18 @@ public enum ExplorerUpdate {
                 s.status = StatusMessage(text: "busy \(running.label); Esc cancels", role: .warn)
                 return []
             }
+            if action == .readIAM {
+                let kind = s.snapshot.nodes.indices.contains(s.selected) ? s.snapshot.nodes[s.selected].kind : nil
+                guard kind == .webIdentityHop || kind == .assumeRoleHop else {
+                    s.status = StatusMessage(text: "select a hop: i reads its role's policies from IAM", role: .warn)
+                    return []
+                }
+            }
             let cmd: SessionCommand = switch action {
             case .runNext: .runNext
             case .runAll: .runAll
             case .retry: .retry(node: s.selected)
+            case .readIAM: .readIAM(node: s.selected)
             default: .reset
             }
             s.running = cmd

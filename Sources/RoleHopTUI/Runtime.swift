@@ -87,6 +87,7 @@ public final class ExplorerRuntime {
                 case .runNext: await session.runNext()
                 case .runAll: await session.runAll()
                 case let .retry(node): await session.retry(node: node)
+                case let .readIAM(node): await session.readRoleDocuments(node: node)
                 case .reset: await session.reset()
                 }
                 mailbox.post(.finished(cmd, cancelled: Task.isCancelled), generation: g)

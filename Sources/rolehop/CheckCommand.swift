@@ -21,6 +21,7 @@ struct CheckCommand {
     init(_ p: ParsedArguments) throws(UsageError) {
         diagnosis = try DiagnosisOptions(p, command: Self.spec.displayName)
         offline = p.flag("offline")
+        try diagnosis.requireLive(offline: offline, command: Self.spec.displayName)
         fromBundle = p.string("from-bundle")
         output = p.choice("output", default: .text)
     }
@@ -89,6 +90,7 @@ struct BundleCommand {
         outputPath = p.string("output")
         force = p.flag("force")
         offline = p.flag("offline")
+        try diagnosis.requireLive(offline: offline, command: Self.spec.displayName)
     }
 
     func run() async throws {

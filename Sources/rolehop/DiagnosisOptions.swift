@@ -14,6 +14,7 @@ struct DiagnosisOptions {
         .option("credentials-file", help: "Credentials file (default: AWS_SHARED_CREDENTIALS_FILE)."),
         .option("policy-dir", help: "Folder of ROLE.trust.json and ROLE.identity*.json documents."),
         .option("jwks", help: "The issuer's key set (JWKS) to verify the token's signature offline."),
+        .flag("read-iam", help: "Read each hop's trust and identity policies from IAM (GetRole...); denials are logged in CloudTrail."),
     ] + TargetOptions.options + [
         .option("timeout", .number, help: "Seconds allowed for each STS exchange.", default: "10.0"),
         .option("connect-timeout", .number, help: "Seconds allowed to connect.", default: "5.0"),
@@ -24,6 +25,8 @@ struct DiagnosisOptions {
     var credentialsFile: String?
     var policyDir: String?
     var jwks: String?
+    /// `--read-iam`: read role documents from IAM after each hop (live only).
+    var readIAM = false
     var target: TargetOptions
     var timeout: Double = 10
     var connectTimeout: Double = 5
@@ -34,9 +37,17 @@ struct DiagnosisOptions {
         credentialsFile = p.string("credentials-file")
         policyDir = p.string("policy-dir")
         jwks = p.string("jwks")
+        readIAM = p.flag("read-iam")
         target = try TargetOptions(p, command: command)
         timeout = p.double("timeout") ?? 10
         connectTimeout = p.double("connect-timeout") ?? 5
+    }
+
+    /// `--read-iam` needs live calls: with `--offline` it is a usage error rather than a silent no-op.
+    func requireLive(offline: Bool, command: String) throws(UsageError) {
+        if offline && readIAM {
+            throw UsageError("--read-iam reads IAM live and cannot be combined with --offline", command: command)
+        }
     }
 
     /// The diagnosed environment (`--env-from-pid`, else this process's); exits 2 when it cannot be read.
@@ -72,7 +83,7 @@ struct DiagnosisOptions {
         let transport = CurlTransport(configuration: .init(environment: target.transportEnvironment(env)))
         return ChainSession(analysis: analysis, transport: transport,
                             now: { Date() }, mode: live ? .live : .offline, timeout: timeout,
-                            connectTimeout: connectTimeout,
+                            connectTimeout: connectTimeout, readIAM: readIAM && live,
                             exporter: { session, path in await writeBundle(session: session, to: path, force: false) })
     }
 }

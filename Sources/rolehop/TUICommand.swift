@@ -29,6 +29,7 @@ struct TUICommand {
     init(_ p: ParsedArguments) throws(UsageError) {
         diagnosis = try DiagnosisOptions(p, command: Self.spec.displayName)
         offline = p.flag("offline")
+        try diagnosis.requireLive(offline: offline, command: Self.spec.displayName)
         color = p.choice("color", default: .auto)
         snapshot = p.string("snapshot")
         replayDelay = p.double("replay-delay")
@@ -90,6 +91,7 @@ struct DefaultCommand {
     init(_ p: ParsedArguments) throws(UsageError) {
         diagnosis = try DiagnosisOptions(p, command: Self.spec.displayName)
         offline = p.flag("offline")
+        try diagnosis.requireLive(offline: offline, command: Self.spec.displayName)
         color = p.choice("color", default: .auto)
     }
 

@@ -86,6 +86,21 @@ struct UpdateTests {
         #expect(e == [.run(.reset)])
     }
 
+    @Test("i reads the selected hop's role policies from IAM; on a node that is not a hop it says what to select")
+    func readIAMKey() {
+        #expect(live.snapshot.nodes[live.selected].kind == .webIdentityHop || live.snapshot.nodes[live.selected].kind == .assumeRoleHop)
+        var (s, e) = feed(live, [.char("i")])
+        #expect(e == [.run(.readIAM(node: live.selected))] && s.running == .readIAM(node: live.selected))
+        (s, _) = ExplorerUpdate.update(s, .finished(.readIAM(node: live.selected), cancelled: false), now: fixedNow)
+        #expect(s.running == nil)
+        (s, e) = feed(s, [.char("g"), .char("i")])
+        #expect(s.selected == 0 && e.isEmpty && s.running == nil)
+        #expect(s.status?.text.contains("select a hop") == true)
+        let ro = ExplorerState(snapshot: Fixtures.reference, width: 80, height: 24, readOnly: true)
+        (s, e) = feed(ro, [.char("i")])
+        #expect(e.isEmpty && s.status?.text.hasPrefix("read only") == true)
+    }
+
     @Test("a read-only snapshot says so instead of running hops")
     func readOnly() {
         let ro = ExplorerState(snapshot: Fixtures.reference, width: 80, height: 24, readOnly: true)

@@ -43,6 +43,39 @@ struct LiveExplorerTmuxTests {
         #expect(!screen.contains("SecretAccessKey"))
     }
 
+    /// Without --policy-dir the Trust tab says the policy was not supplied; `i` on the hop reads it from IAM (moto)
+    /// with the hop's own credentials, and the tab shows it evaluated, from IAM.
+    @Test func theIKeyReadsTheSelectedHopsTrustPolicyFromIAM() async throws {
+        let s = try await RunningScenario.start("reference-chained")
+        defer { s.stop() }
+        var env = s.environment
+        env["AWS_ENDPOINT_URL_IAM"] = s.endpoint
+        let t = try TmuxSession(width: 110, height: 32, environment: env)
+        defer { t.close() }
+        let args = ReadIAMCheckTests.withoutPolicyDir(s.arguments)
+        try t.type("\(RepoPaths.rolehopBinary) tui \(args.joined(separator: " ")); echo EXIT=$?")
+        try t.send("Enter")
+        var (ok, screen) = try await t.waitFor("account-b-role", seconds: 20)
+        #expect(ok, "first screen:\n\(screen)")
+        try t.send("n")
+        (ok, screen) = try await t.waitFor("✔ account-a-role", seconds: 20)
+        #expect(ok, "hop 1 succeeded:\n\(screen)")
+        for key in ["g", "j", "4"] { try t.send(key) }
+        (ok, screen) = try await t.waitFor("Not supplied", seconds: 10)
+        #expect(ok, "the trust policy is not known before the read:\n\(screen)")
+        try t.send("i")
+        (ok, screen) = try await t.waitFor("remote IAM GetRole", seconds: 20)
+        #expect(ok, "the trust policy was read from IAM:\n\(screen)")
+        #expect(screen.contains("allowed"), "and evaluated:\n\(screen)")
+        try t.send("?")
+        (ok, screen) = try await t.waitFor("from IAM now", seconds: 10)
+        #expect(ok, "the help lists the key:\n\(screen)")
+        try t.send("q")
+        try t.send("q")
+        (ok, screen) = try await t.waitFor("EXIT=", seconds: 10)
+        #expect(ok, "exit:\n\(screen)")
+    }
+
     /// The explorer on a Pod Identity base: the agent answers 403 first (the base and hop 1 fail, naming the
     /// agent's answer), then credentials; running hop 1 again fetches again and signs AssumeRole with them.
     @Test func podIdentityBaseFailsThenWorksWhenHopOneRunsAgain() async throws {

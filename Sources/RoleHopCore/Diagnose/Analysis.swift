@@ -215,16 +215,7 @@ public enum Analyzer {
                 plan.callerArn = previous?.arn
                 plan.callerPolicies = previous?.policies ?? []
             }
-            analyzeTrust(&plan, token: tokenReport, previousKnown: previous != nil)
-            if let blocking = chain.findings.first(where: { $0.hop == number && $0.severity == .fail }) {
-                plan.predicted = .fail
-                plan.prediction = blocking.title
-            }
-            if hop.kind == .assumeRoleWithWebIdentity, let t = tokenReport,
-               t.findings.contains(where: { $0.severity == .fail && $0.id != "token.file" }) || verification?.severity == .fail {
-                plan.predicted = .fail
-                plan.prediction = "the token itself is unusable (see the token findings)"
-            }
+            evaluate(&plan, chain: chain, token: tokenReport, verification: verification, previousKnown: previous != nil)
             findings += plan.findings
             plans.append(plan)
             previous = (arn?.assumedRoleSession(session.value), docs?.identityPolicies ?? [])
@@ -233,6 +224,60 @@ public enum Analyzer {
         return Analysis(input: input, chain: chain, configFiles: config.files, token: tokenReport,
                         tokenVerification: verification, jwks: jwks, plans: plans,
                         findings: sortFindings(dedupe(findings)), unusable: unusable)
+    }
+
+    /// Predicts a hop from its documents: the trust evaluation, then what overrides it (a blocking chain finding,
+    /// an unusable token).
+    static func evaluate(_ plan: inout HopPlan, chain: ResolvedChain, token: TokenFileReport?, verification: Finding?,
+                         previousKnown: Bool) {
+        analyzeTrust(&plan, token: token, previousKnown: previousKnown)
+        if let blocking = chain.findings.first(where: { $0.hop == plan.number && $0.severity == .fail }) {
+            plan.predicted = .fail
+            plan.prediction = blocking.title
+        }
+        if plan.hop.kind == .assumeRoleWithWebIdentity, let t = token,
+           t.findings.contains(where: { $0.severity == .fail && $0.id != "token.file" }) || verification?.severity == .fail {
+            plan.predicted = .fail
+            plan.prediction = "the token itself is unusable (see the token findings)"
+        }
+    }
+
+    /// The analysis with documents read live from IAM (by plan index) added where `--policy-dir` supplied none:
+    /// a fetched trust policy becomes the plan's, a fetched role's identity policies become the next hop's caller
+    /// policies, and every plan whose documents changed is evaluated again (its findings replace the old ones).
+    public static func applying(remote: [Int: RoleDocuments], to analysis: Analysis) -> Analysis {
+        guard !remote.isEmpty else { return analysis }
+        var out = analysis
+        var removed: [Finding] = []
+        var added: [Finding] = []
+        for p in out.plans.indices {
+            var plan = out.plans[p]
+            var changed = false
+            if plan.trustPolicy == nil, let t = remote[p]?.trustPolicy {
+                plan.trustPolicy = t
+                changed = true
+            }
+            if plan.hop.kind == .assumeRole, plan.callerPolicies.isEmpty, p > 0,
+               let fetched = remote[p - 1]?.identityPolicies, !fetched.isEmpty {
+                plan.callerPolicies = fetched
+                changed = true
+            }
+            guard changed else { continue }
+            removed += plan.findings
+            plan.findings = []
+            plan.trust = nil
+            plan.predicted = .info
+            plan.prediction = "not enough information to predict"
+            var previousKnown = p > 0
+            if p == 0, case .accessKey = analysis.chain.base { previousKnown = true }
+            evaluate(&plan, chain: analysis.chain, token: analysis.token, verification: analysis.tokenVerification,
+                     previousKnown: previousKnown)
+            added += plan.findings
+            out.plans[p] = plan
+        }
+        let gone = Set(removed)
+        out.findings = sortFindings(dedupe(analysis.findings.filter { !gone.contains($0) } + added))
+        return out
     }
 
     /// True when the chain would end on the node's credentials (or none): what a pod without IRSA variables gets.

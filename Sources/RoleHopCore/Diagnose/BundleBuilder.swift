@@ -22,8 +22,10 @@ public enum BundleBuilder {
             c.add(BundleFile(name: BundleLayout.tokenClaims, json: token.payload))
         }
         var seenPolicies = Set<String>()
+        // Documents read from IAM are in too (their sources are in the report's iamReads), policies are not secrets.
+        let read = report.roleReads.flatMap { [$0.documents.trustPolicy].compactMap { $0 } + $0.documents.identityPolicies }
         for plan in a.plans {
-            for doc in [plan.trustPolicy].compactMap({ $0 }) + plan.callerPolicies where seenPolicies.insert(doc.name).inserted {
+            for doc in [plan.trustPolicy].compactMap({ $0 }) + plan.callerPolicies + read where seenPolicies.insert(doc.name).inserted {
                 c.add(BundleFile(name: BundleLayout.policyEntry(doc.name), text: doc.document))
             }
         }

@@ -36,14 +36,19 @@ public actor ChainSession: ExplorerSession {
     var baseFetchStep: Int?
     var runner: HopRunnerState<StepOutcome>
     var inFlight: Task<StepOutcome, Never>?
+    /// True when every hop that ran has its role's documents read from IAM afterwards (`--read-iam`).
+    public nonisolated let readIAM: Bool
+    /// Role documents read live from IAM, by plan index.
+    var reads: [Int: RoleRead] = [:]
     /// The bundle writer, plugged in by the CLI (the core session writes no files itself).
     let exporter: (@Sendable (ChainSession, String) async -> Result<String, BundleExportError>)?
 
     public init(analysis: Analysis, transport: any HTTPTransport, retryPolicy: RetryPolicy = RetryPolicy(),
                 now: @escaping @Sendable () -> Date, mode: ExplorerMode = .live, timeout: Double = 10,
-                connectTimeout: Double = 5,
+                connectTimeout: Double = 5, readIAM: Bool = false,
                 exporter: (@Sendable (ChainSession, String) async -> Result<String, BundleExportError>)? = nil) {
         self.analysis = analysis
+        self.readIAM = readIAM
         self.exporter = exporter
         self.mode = mode
         self.now = now
@@ -86,12 +91,23 @@ public actor ChainSession: ExplorerSession {
 
     public var finalIdentity: CallerIdentity? { identityOutcome?.call?.success?.callerIdentity }
 
-    /// Findings from the live results (each step's classified errors, contradicted predictions, the final identity).
-    public var liveFindings: [Finding] {
+    /// The offline analysis with the documents read from IAM so far: what reports and screens show.
+    public var currentAnalysis: Analysis {
+        Analyzer.applying(remote: reads.compactMapValues { $0.skipped == nil ? $0.documents : nil }, to: analysis)
+    }
+
+    /// The IAM reads made so far, in hop order.
+    public var roleReads: [RoleRead] { reads.keys.sorted().compactMap { reads[$0] } }
+
+    /// Findings from the live results (each step's classified errors, contradicted predictions, the final identity,
+    /// the IAM reads).
+    public var liveFindings: [Finding] { liveFindings(currentAnalysis) }
+
+    func liveFindings(_ current: Analysis) -> [Finding] {
         var out: [Finding] = []
         for (i, step) in steps.enumerated() {
             guard let outcome = runner.outcomes[i] else { continue }
-            out += LiveFindings.findings(step: step, outcome: outcome, analysis: analysis)
+            out += LiveFindings.findings(step: step, outcome: outcome, analysis: current)
             if i == baseFetchStep, let fetch = baseFetch {
                 let hop: Int? = if case let .hop(p) = step { analysis.plans[p].number } else { nil }
                 out += fetch.findings.map { f in
@@ -101,6 +117,7 @@ public actor ChainSession: ExplorerSession {
                 }
             }
         }
+        for read in roleReads { out += read.findings }
         return out
     }
 
@@ -109,18 +126,34 @@ public actor ChainSession: ExplorerSession {
 
     /// Offline and live findings together, most severe first.
     public var allFindings: [Finding] {
-        Analyzer.sortFindings(Analyzer.dedupe(analysis.findings + liveFindings))
+        let current = currentAnalysis
+        return Analyzer.sortFindings(Analyzer.dedupe(current.findings + liveFindings(current)))
     }
 
     // MARK: ExplorerSession
 
     public func snapshot(now: Date) async -> ExplorerSnapshot {
-        SnapshotBuilder.build(analysis: analysis, steps: steps, phases: runner.phases, outcomes: outcomes,
-                              findings: allFindings, mode: mode, now: now, baseFetch: baseFetch)
+        let current = currentAnalysis
+        return SnapshotBuilder.build(analysis: current, steps: steps, phases: runner.phases, outcomes: outcomes,
+                                     findings: Analyzer.sortFindings(Analyzer.dedupe(current.findings + liveFindings(current))),
+                                     mode: mode, now: now, baseFetch: baseFetch)
     }
 
-    public func runNext() async { await drive(.step) }
-    public func runAll() async { await drive(.runAll) }
+    public func runNext() async {
+        await drive(.step)
+        await readAfterRun()
+    }
+
+    public func runAll() async {
+        await drive(.runAll)
+        await readAfterRun()
+    }
+
+    public func readRoleDocuments(node: Int) async {
+        // Node 0 is the base credentials; node k is step k-1.
+        guard node > 0, steps.indices.contains(node - 1), case let .hop(p) = steps[node - 1] else { return }
+        await readRoleDocuments(plan: p)
+    }
 
     public func retry(node: Int) async {
         // Node 0 is the base credentials; node k is step k-1. Retrying a fetched base fetches it again and runs the
@@ -133,11 +166,81 @@ public actor ChainSession: ExplorerSession {
         let step = node - 1
         guard steps.indices.contains(step) else { return }
         await drive(.retry(step))
+        await readAfterRun()
     }
 
     public func reset() async {
         inFlight?.cancel()
         runner = HopRunner.update(runner, .reset).0
+        reads = [:]
+    }
+
+    // MARK: IAM reads
+
+    /// With `--read-iam`: reads the documents of every hop that ran and has none read yet (a read that found no
+    /// credentials to use is tried again).
+    private func readAfterRun() async {
+        guard readIAM, mode == .live else { return }
+        for (i, step) in steps.enumerated() {
+            guard case let .hop(p) = step, runner.outcomes[i] != nil, !Task.isCancelled else { continue }
+            if let done = reads[p], done.skipped == nil { continue }
+            await readRoleDocuments(plan: p)
+        }
+    }
+
+    /// Reads the trust and identity policies of hop `p`'s role from IAM now, with the credentials that sign the
+    /// hop (the caller's); when those are denied and the hop succeeded, once more with the hop's own credentials
+    /// (a role may read itself). A role whose trust policy came from `--policy-dir` is not read.
+    public func readRoleDocuments(plan p: Int) async {
+        guard mode == .live, analysis.plans.indices.contains(p), let index = steps.firstIndex(of: .hop(p)) else { return }
+        let plan = analysis.plans[p]
+        if plan.trustPolicy != nil { return }
+        let endpoint = IAMEndpoint.resolve(environment: analysis.input.environment, roleArn: plan.hop.roleArn.value,
+                                           region: analysis.chain.region?.value)
+        func fetch(_ c: AWSCredentials) async -> RoleDocuments {
+            await client.fetchRoleDocuments(endpoint: endpoint.url.value, region: endpoint.signingRegion, credentials: c,
+                                            roleName: plan.roleName, hop: plan.number)
+        }
+        var read = RoleRead(plan: p, hop: plan.number, roleArn: plan.hop.roleArn.value, endpoint: endpoint,
+                            documents: RoleDocuments(roleName: plan.roleName))
+        var callerWhy = "AssumeRoleWithWebIdentity is signed by no credentials"
+        // IAM reads only the caller's own account: a caller known to be elsewhere (the previous hop's role) would
+        // get NoSuchEntity, so it is not asked.
+        var callerAccount: String?
+        if index > 0, let arn = runner.outcomes[index - 1]?.call?.success?.assumedRoleArn { callerAccount = ARN(arn)?.account }
+        if plan.hop.kind == .assumeRole, let account = callerAccount, account != plan.account {
+            callerWhy = "the caller is in account \(account) and IAM reads only its own account's roles"
+        } else if plan.hop.kind == .assumeRole {
+            switch await caller(before: index) {
+            case let .credentials(c):
+                read.documents = await fetch(c)
+                read.readAs = .caller
+                callerWhy = ""
+            case let .unavailable(why): callerWhy = why
+            case .cancelled: return
+            }
+        }
+        let own = runner.outcomes[index]?.call?.success?.credentials?.awsCredentials
+        // Denied (or, for a role in another account, not found): the role's own session may read itself.
+        if read.readAs == nil || read.documents.trustPolicy == nil || read.denied, let own, !Task.isCancelled {
+            let second = await fetch(own)
+            if read.readAs == nil || second.trustPolicy != nil && (read.documents.trustPolicy == nil || second.complete) {
+                let calls = read.documents.calls
+                read.documents = second
+                read.documents.calls = calls + second.calls
+                read.readAs = .hop
+            } else {
+                read.documents.calls += second.calls
+                read.documents.findings += second.findings
+            }
+        }
+        if read.readAs == nil {
+            read.skipped = callerWhy + (runner.outcomes[index] == nil
+                ? "; run the hop first: its own credentials may read the role"
+                : ", and the hop returned no credentials of its own")
+        }
+        if Task.isCancelled { return }
+        reads[p] = read
     }
 
     public func exportBundle(to path: String) async -> Result<String, BundleExportError> {

@@ -13,10 +13,13 @@ public struct CheckReport: Sendable {
     public var generatedAt: Date
     /// The live fetch of container or instance metadata base credentials behind the first step, if one was made.
     public var baseFetch: BaseCredentialFetch?
+    /// The role documents read from IAM (`--read-iam`), in hop order.
+    public var roleReads: [RoleRead]
 
     public init(analysis: Analysis, mode: ExplorerMode, steps: [LiveStep], phases: [HopPhase], outcomes: [StepOutcome?],
-                findings: [Finding], generatedAt: Date, baseFetch: BaseCredentialFetch? = nil) {
+                findings: [Finding], generatedAt: Date, baseFetch: BaseCredentialFetch? = nil, roleReads: [RoleRead] = []) {
         self.analysis = analysis
+        self.roleReads = roleReads
         self.baseFetch = baseFetch
         self.mode = mode
         self.steps = steps
@@ -31,8 +34,9 @@ public struct CheckReport: Sendable {
         let outcomes = await session.outcomes
         // A fetch belongs to the results shown only while the first step has one.
         let fetch = outcomes.first.flatMap { $0 } == nil ? nil : await session.baseCredentialFetch
-        return CheckReport(analysis: session.analysis, mode: session.mode, steps: session.steps, phases: await session.phases,
-                           outcomes: outcomes, findings: await session.allFindings, generatedAt: generatedAt, baseFetch: fetch)
+        return CheckReport(analysis: await session.currentAnalysis, mode: session.mode, steps: session.steps,
+                           phases: await session.phases, outcomes: outcomes, findings: await session.allFindings,
+                           generatedAt: generatedAt, baseFetch: fetch, roleReads: await session.roleReads)
     }
 
     public enum Verdict: String, Sendable { case works, broken, unusable }
@@ -85,6 +89,9 @@ public struct CheckReport: Sendable {
                     ("predicted", .object([("severity", .string(plan.predicted.rawValue)), ("summary", .string(plan.prediction)),
                                            ("decision", plan.trust.map { .string($0.decision.rawValue) } ?? .null)])),
                 ]
+                f.append(("trustPolicy", plan.trustPolicy.map { d in
+                    .object([("name", .string(d.name)), ("source", d.source.jsonObject)])
+                } ?? .null))
                 if let t = plan.trust { f.append(("trust", PolicyReport.json(t))) }
                 f.append(("live", live))
                 hops.append(.object(f))
@@ -109,6 +116,7 @@ public struct CheckReport: Sendable {
             ("token", tokenJSON),
             ("hops", .array(hops)),
             ("identity", identity),
+            ("iamReads", .array(roleReads.map(\.jsonObject))),
             ("findings", .array(findings.map(\.jsonObject))),
         ])
     }
@@ -177,6 +185,17 @@ public struct CheckReport: Sendable {
                 let predicted = mode == .live && phases[i] != .pending ? "" : "predicted \(plan.predicted == .ok ? "ok" : (plan.predicted == .fail ? "FAIL" : "unknown")): \(plan.prediction)"
                 if mode == .live { out += wrap("          \(status)", width, indent: 10) }
                 if !predicted.isEmpty { out += wrap("          " + predicted, width, indent: 10) }
+                for read in roleReads where read.plan == p {
+                    if let why = read.skipped {
+                        out += wrap("          IAM read skipped: \(why)", width, indent: 10)
+                    } else if read.documents.trustPolicy != nil, plan.trustPolicy?.source == read.documents.trustPolicy?.source {
+                        let decision = plan.trust.map { ": \($0.decision.rawValue)" } ?? ""
+                        out += wrap("          trust policy read from IAM as \(read.readAs == .hop ? "the role itself" : "the caller")\(decision)",
+                                    width, indent: 10)
+                    } else if read.denied {
+                        out += wrap("          IAM refused to read the role's policies (sts.iam-read-denied)", width, indent: 10)
+                    }
+                }
             case .identity:
                 let who = outcomes[i]?.call?.success?.callerIdentity?.arn
                 out += wrap("  final   " + (who ?? (mode == .live ? status : "known only live (GetCallerIdentity)")), width, indent: 10)

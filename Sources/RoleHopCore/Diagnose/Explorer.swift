@@ -132,6 +132,8 @@ public protocol ExplorerSession: Sendable {
     func runAll() async
     /// Runs one hop again (and nothing after it).
     func retry(node: Int) async
+    /// Reads a hop's role documents (trust and identity policies) from IAM now; does nothing for other nodes.
+    func readRoleDocuments(node: Int) async
     /// Forgets every live result.
     func reset() async
     /// Writes the diagnostic bundle; returns the path written or a message saying why not.
@@ -142,6 +144,7 @@ public protocol ExplorerSession: Sendable {
 
 extension ExplorerSession {
     public var isReadOnly: Bool { false }
+    public func readRoleDocuments(node: Int) async {}
 }
 
 /// Why a bundle could not be written.

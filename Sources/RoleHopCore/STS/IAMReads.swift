@@ -62,7 +62,7 @@ extension STSClient {
         guard let role = await iam("GetRole", [("RoleName", roleName)]) else { return docs }
         if let encoded = role["Role", "AssumeRolePolicyDocument"]?.trimmedText {
             docs.trustPolicy = PolicyDocumentText(name: roleName + " trust policy", document: Self.urlDecode(encoded),
-                                                  source: .remote("iam:GetRole"))
+                                                  source: .remote("IAM GetRole"))
         }
         docs.maxSessionDuration = role["Role", "MaxSessionDuration"].flatMap { Int($0.trimmedText) }
 
@@ -79,7 +79,7 @@ extension STSClient {
             guard let got = await iam("GetRolePolicy", [("RoleName", roleName), ("PolicyName", name)]) else { return docs }
             if let encoded = got.child("PolicyDocument")?.trimmedText {
                 docs.identityPolicies.append(PolicyDocumentText(name: name, document: Self.urlDecode(encoded),
-                                                                source: .remote("iam:GetRolePolicy")))
+                                                                source: .remote("IAM GetRolePolicy")))
             }
         }
 
@@ -99,7 +99,7 @@ extension STSClient {
             else { return docs }
             if let encoded = v["PolicyVersion", "Document"]?.trimmedText {
                 docs.identityPolicies.append(PolicyDocumentText(name: arn, document: Self.urlDecode(encoded),
-                                                                source: .remote("iam:GetPolicyVersion")))
+                                                                source: .remote("IAM GetPolicyVersion")))
             }
         }
         docs.complete = true
