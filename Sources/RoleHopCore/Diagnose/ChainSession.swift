@@ -189,8 +189,9 @@ public actor ChainSession: ExplorerSession {
     }
 
     /// Reads the trust and identity policies of hop `p`'s role from IAM now, with the credentials that sign the
-    /// hop (the caller's); when those are denied and the hop succeeded, once more with the hop's own credentials
-    /// (a role may read itself). A role whose trust policy came from `--policy-dir` is not read.
+    /// hop (the caller's); when those did not get the trust policy (denied, or not found because the role is in
+    /// another account) and the hop succeeded, once more with the hop's own credentials (a role may read itself).
+    /// A role whose trust policy came from `--policy-dir` is not read; offline sessions never read.
     public func readRoleDocuments(plan p: Int) async {
         guard mode == .live, analysis.plans.indices.contains(p), let index = steps.firstIndex(of: .hop(p)) else { return }
         let plan = analysis.plans[p]

@@ -15,7 +15,7 @@ public enum SnapshotBuilder {
             switch step {
             case let .hop(p):
                 nodes.append(hopNode(analysis.plans[p], analysis: analysis, phase: phases[i], outcome: outcomes[i],
-                                     findings: findings, now: now, fetch: i == 0 ? fetch : nil))
+                                     findings: findings, now: now, fetch: i == 0 ? fetch : nil, mode: mode))
             case .identity:
                 nodes.append(identityNode(analysis, phase: phases[i], outcome: outcomes[i], findings: findings,
                                           fetch: i == 0 ? fetch : nil))
@@ -130,7 +130,8 @@ public enum SnapshotBuilder {
     }
 
     static func hopNode(_ plan: HopPlan, analysis: Analysis, phase: HopPhase, outcome: StepOutcome?,
-                        findings: [Finding], now: Date, fetch: BaseCredentialFetch? = nil) -> NodeView {
+                        findings: [Finding], now: Date, fetch: BaseCredentialFetch? = nil,
+                        mode: ExplorerMode = .offline) -> NodeView {
         let hop = plan.hop
         let action = hop.kind == .assumeRole ? "AssumeRole" : "AssumeRoleWithWebIdentity"
         var overview: [StyledLine] = [heading("Hop \(plan.number): \(action)")]
@@ -160,7 +161,7 @@ public enum SnapshotBuilder {
         settings.append(kv("chained", hop.isChained ? "yes (1-hour limit)" : "no"))
         if let p = hop.profile { settings.append(kv("profile", p)) }
 
-        var tabs: [ExplorerTab: [StyledLine]] = [.overview: overview, .settings: settings, .trust: trustTab(plan),
+        var tabs: [ExplorerTab: [StyledLine]] = [.overview: overview, .settings: settings, .trust: trustTab(plan, mode: mode),
                                                  .permissions: permissionsTab(plan), .http: httpTab(outcome)]
         if hop.kind == .assumeRoleWithWebIdentity, let t = analysis.token {
             tabs[.token] = tokenTab(t, verification: analysis.tokenVerification, now: now)
@@ -329,12 +330,17 @@ public enum SnapshotBuilder {
         return out
     }
 
-    static func trustTab(_ plan: HopPlan) -> [StyledLine] {
+    static func trustTab(_ plan: HopPlan, mode: ExplorerMode) -> [StyledLine] {
         guard let text = plan.trustPolicy else {
-            return [heading("Trust policy of \(plan.roleName)"),
-                    StyledLine("Not supplied. A pod usually may not call iam:GetRole; give the documents offline:", .muted),
-                    StyledLine("  aws iam get-role --role-name \(plan.roleName) > DIR/\(plan.roleName).trust.json", .accent),
-                    StyledLine("  rolehop --policy-dir DIR", .accent)]
+            var out: [StyledLine] = [
+                heading("Trust policy of \(plan.roleName)"),
+                StyledLine("Not supplied. A pod usually may not call iam:GetRole; give the documents offline:", .muted),
+                StyledLine("  aws iam get-role --role-name \(plan.roleName) > DIR/\(plan.roleName).trust.json", .accent),
+                StyledLine("  rolehop --policy-dir DIR", .accent)]
+            if mode == .live {
+                out.append(StyledLine("Or read it from IAM now: i in the live explorer, --read-iam for check (a denied read is logged in CloudTrail).", .muted))
+            }
+            return out
         }
         var out: [StyledLine] = [heading("Trust policy of \(plan.roleName)"), kv("from", text.source.description, .muted)]
         guard let t = plan.trust else {

@@ -283,6 +283,13 @@ struct IAMReadSessionTests {
         let sub = TokenTestData.named("valid-rs256")?.payload["sub"]?.stringValue ?? ""
         let s = ChainSession(analysis: Self.analysis(), transport: Self.network(rec, iamAnswer: Self.selfReading(subA: sub)),
                              retryPolicy: .none, now: { Self.now })
+        // The Trust tab of a live session names the key while the policy is unknown; an offline one does not.
+        let hint = "i in the live explorer"
+        let before = await s.snapshot(now: Self.now).nodes[1].tabs[.trust]?.map(\.text).joined(separator: "\n") ?? ""
+        #expect(before.contains(hint), "\(before)")
+        let offline = await ChainSession(analysis: Self.analysis(), transport: Self.network(Recorder()) { _, _, _ in Self.denied },
+                                         now: { Self.now }, mode: .offline).snapshot(now: Self.now)
+        #expect(offline.nodes[1].tabs[.trust]?.contains { $0.text.contains(hint) } == false)
         // Node 1 is hop 1; before it ran there are no credentials to read with.
         await s.readRoleDocuments(node: 1)
         #expect(Self.iamRequests(rec).isEmpty)
@@ -295,10 +302,10 @@ struct IAMReadSessionTests {
         let tab = await s.snapshot(now: Self.now).nodes[1].tabs[.trust]?.map(\.text).joined(separator: "\n") ?? ""
         #expect(tab.contains("remote IAM GetRole"), "\(tab)")
         // The base node and the final identity are not hops: nothing is read.
-        let before = Self.iamRequests(rec).count
+        let count = Self.iamRequests(rec).count
         await s.readRoleDocuments(node: 0)
         await s.readRoleDocuments(node: 3)
-        #expect(Self.iamRequests(rec).count == before)
+        #expect(Self.iamRequests(rec).count == count)
     }
 
     @Test func offlineSessionsNeverRead() async {
