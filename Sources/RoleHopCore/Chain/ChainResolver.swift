@@ -56,7 +56,12 @@ public enum ChainResolver {
 
     /// Role session names STS accepts: `[\w+=,.@-]{2,64}`.
     public static func isValidSessionName(_ s: String) -> Bool {
-        let u = s.utf8
+        // Native strings are contiguous: scan their bytes directly instead of through the UTF-8 view's indices.
+        if let r = s.utf8.withContiguousStorageIfAvailable({ isValidSessionName(bytes: $0) }) { return r }
+        return isValidSessionName(bytes: Array(s.utf8))
+    }
+
+    static func isValidSessionName<C: Collection<UInt8>>(bytes u: C) -> Bool {
         guard (2...64).contains(u.count) else { return false }
         for b in u {
             switch b {
@@ -124,7 +129,9 @@ public enum ChainResolver {
                 + "SDKs read AWS_REGION first.", fix: "Set AWS_DEFAULT_REGION to the same value."))
         }
 
-        if explicit, let s = selected, config.profiles.index(forKey: s.value) == nil {
+        // The selected profile's place in the dictionary: looked up once, read by index in `walk` and `finish`.
+        let topIndex = selected.flatMap { config.profiles.index(forKey: $0.value) }
+        if explicit, let s = selected, topIndex == nil {
             let blocker = Finding(id: "chain.profile-not-found", severity: .fail,
                                   title: "Profile \(s.value) does not exist",
                                   evidence: [Evidence("profile", s.value, source: s.source)] + fileEvidence(config),
@@ -150,7 +157,7 @@ public enum ChainResolver {
                     .compactMap { $0 }))
         }
         if let s = selected {
-            candidates.append(CredentialCandidate(kind: .profile, status: .shadowed, summary: "profile \(s.value)",
+            candidates.append(CredentialCandidate(kind: .profile, status: .shadowed, summary: "profile " + s.value,
                                                   evidence: [Evidence("profile", s.value, source: s.source)]))
         }
         let envRole = v.roleArn
@@ -198,6 +205,8 @@ public enum ChainResolver {
         }
         // Whether a source profile of the walked chain sets a setting `finish` compares (most set none).
         var sourceSettings = true
+        // The profiles the walk visited, top first, for `finish` to read without hashing their names again.
+        var visited: [WalkStep] = []
         // Builds in place: a ResolvedChain is large, so no copy is returned.
         func build(_ winner: CredentialCandidate, _ chain: inout ResolvedChain) {
             switch winner.kind {
@@ -219,7 +228,8 @@ public enum ChainResolver {
                 }
             case .profile:
                 chain = ResolvedChain()
-                sourceSettings = walk(&chain, config: config, view: v, top: selected?.value ?? "default")
+                sourceSettings = walk(&chain, config: config, view: v, top: selected?.value ?? "default",
+                                      topIndex: topIndex, path: &visited)
                 chain.profile = selected
             case .webIdentityEnvironment:
                 chain = ResolvedChain(base: .none)
@@ -242,7 +252,8 @@ public enum ChainResolver {
         if winner.kind == .profile {
             // The common case, outside `build`: the chain is made once and filled in place.
             chain = ResolvedChain(profile: selected)
-            sourceSettings = walk(&chain, config: config, view: v, top: selected?.value ?? "default")
+            sourceSettings = walk(&chain, config: config, view: v, top: selected?.value ?? "default",
+                                  topIndex: topIndex, path: &visited)
         } else {
             chain = ResolvedChain()
             build(winner, &chain)
@@ -257,6 +268,7 @@ public enum ChainResolver {
             candidates[next].status = .winner
             let profileFindings = chain.findings.filter { $0.id != b.id } + [b]
             sourceSettings = true
+            visited = []
             build(candidates[next], &chain)
             chain.findings = profileFindings + chain.findings
         }
@@ -288,7 +300,7 @@ public enum ChainResolver {
             }
         }
         if let b = chain.blocker, !chain.findings.contains(b) { chain.findings.append(b) }
-        finish(&chain, config: config, view: v, sourceSettings: sourceSettings)
+        finish(&chain, config: config, view: v, sourceSettings: sourceSettings, visited: visited)
         return chain
     }
 
@@ -296,16 +308,27 @@ public enum ChainResolver {
         config.files.map { Evidence($0.kind.rawValue + " file", $0.path + " (\($0.state.rawValue))", source: $0.pathSource) }
     }
 
+    /// A profile's place in `SharedConfig.profiles` (read without hashing its name again).
+    typealias ProfileIndex = Dictionary<String, Profile>.Index
+
+    /// One profile of a walked chain: its name and, when it exists, its place in `SharedConfig.profiles`.
+    struct WalkStep {
+        var name: String
+        var index: ProfileIndex?
+    }
+
     /// Follows `source_profile` from `top` to the base credentials, into `chain`. Hops come out base first.
     /// Returns false when no profile of the chain but `top` sets a setting `finish` compares with the top's.
+    /// `path` receives the profiles visited, top first (`topIndex`, when given, is `top`'s place).
     @discardableResult
-    static func walk(_ chain: inout ResolvedChain, config: SharedConfig, view v: EnvView, top: String) -> Bool {
+    static func walk(_ chain: inout ResolvedChain, config: SharedConfig, view v: EnvView, top: String,
+                     topIndex: ProfileIndex? = nil, path: inout [WalkStep]) -> Bool {
         var hopsTopFirst: [RoleHop] = []
         hopsTopFirst.reserveCapacity(4)
         var sourceSettings = false
-        var path: [String] = []
+        path.removeAll(keepingCapacity: true)
         path.reserveCapacity(4)
-        path.append(top)
+        path.append(WalkStep(name: top, index: nil))
         var visited: Set<String> = []
         var current = top
         var isTop = true
@@ -313,17 +336,22 @@ public enum ChainResolver {
 
         func block(_ f: Finding) { chain.blocker = f; chain.findings.append(f) }
 
+        func names() -> [String] { path.map(\.name) }
+
         while true {
-            guard let p = config.profiles[current] else {
+            // The top's place is known from `resolve`; each source profile is looked up once per visit.
+            guard let index = isTop && topIndex != nil ? topIndex : config.profiles.index(forKey: current) else {
                 let ref = referencedBy
                 block(Finding(id: "chain.source-profile-missing", severity: .fail,
                               title: "source_profile \(current) does not exist",
                               evidence: [Evidence("source_profile", current, source: ref?.source),
-                                         Evidence("path", path.joined(separator: " -> "))],
+                                         Evidence("path", names().joined(separator: " -> "))],
                               why: "The SDKs stop with \"The source_profile \(current) ... does not exist\".",
                               fix: "Add [profile \(current)] or correct source_profile.", hop: hopsTopFirst.count))
                 break
             }
+            path[path.count - 1].index = index
+            let p = config.profiles[index].value
             if !isTop, !sourceSettings {
                 for k in Self.sourceProfileChecks where p.has(k) { sourceSettings = true; break }
             }
@@ -397,18 +425,18 @@ public enum ChainResolver {
                     if hasStatic, let b = staticKeys(p, current, &chain) {
                         chain.base = .accessKey(b)
                     } else if !hasStatic {
-                        block(cycle(path + [current], sp))
+                        block(cycle(names() + [current], sp))
                     }
                     break
                 }
                 // Chains are short: a linear search beats hashing until a path gets long.
-                if path.count < 16 ? path.contains(sp.value) : visited.contains(sp.value) {
-                    block(cycle(path + [sp.value], sp))
+                if path.count < 16 ? path.contains(where: { $0.name == sp.value }) : visited.contains(sp.value) {
+                    block(cycle(names() + [sp.value], sp))
                     break
                 }
-                if path.count == 15 { visited = Set(path) }
+                if path.count == 15 { visited = Set(names()) }
                 if path.count >= 15 { visited.insert(sp.value) }
-                path.append(sp.value)
+                path.append(WalkStep(name: sp.value, index: nil))
                 referencedBy = sp
                 current = sp.value
                 isTop = false
@@ -453,7 +481,7 @@ public enum ChainResolver {
                           title: isTop ? "Profile \(current) has no credentials"
                               : "Source profile \(current) has no credentials",
                           evidence: [Evidence("profile", current, source: p.sections.first),
-                                     Evidence("path", path.joined(separator: " -> "))],
+                                     Evidence("path", names().joined(separator: " -> "))],
                           why: "It has no keys, role_arn, web_identity_token_file, credential_process or SSO settings.",
                           fix: "Add credentials to [\(current)], or point source_profile at a profile that has them.",
                           hop: hopsTopFirst.count))
@@ -519,32 +547,40 @@ public enum ChainResolver {
     /// True when a profile sets anything besides the region that decides the STS endpoint.
     static func hasEndpointSettings(_ p: Profile) -> Bool {
         p.has(.stsRegionalEndpoints) || p.has(.useFIPSEndpoint) || p.has(.useDualStackEndpoint)
-            || p.has(.endpointURL) || p.has(.ignoreConfiguredEndpointURLs) || p[.services] != nil
+            || p.has(.endpointURL) || p.has(.ignoreConfiguredEndpointURLs) || p.slots[.services] != 0
     }
 
     /// Settings of source profiles that the SDKs ignore (reported when they differ from what is used).
     static let sourceProfileChecks: [ConfigKey] = [.region, .stsRegionalEndpoints, .endpointURL, .useFIPSEndpoint]
 
     /// Per-hop region, endpoint, chaining flag and the checks that need the whole chain.
+    /// `visited` is the walk's path (top first): the profiles of the chain, read by index instead of by name.
     static func finish(_ chain: inout ResolvedChain, config: SharedConfig, view v: EnvView,
-                       sourceSettings: Bool = true) {
-        let topProfile = chain.profile.flatMap { config.profiles[$0.value] }
+                       sourceSettings: Bool = true, visited: [WalkStep] = []) {
+        func profile(_ name: String) -> Profile? {
+            for step in visited where step.name == name {
+                if let i = step.index { return config.profiles[i].value }
+            }
+            return config.profiles[name]
+        }
+        let topProfile = chain.profile.flatMap { profile($0.value) }
         let region = v.region ?? v.defaultRegion ?? topProfile?.sourced(.region)
         chain.region = region
-        // Most profiles set nothing about the endpoint: the region is then its only input.
+        // Most profiles set nothing about the endpoint: the region is then its only input, and no settings
+        // value is built (`settings` nil stands for "only the region").
         let regionOnly = v.endpointEnvironmentEmpty && !(topProfile.map(hasEndpointSettings) ?? false)
-        let settings = regionOnly ? STSEndpointSettings(region: region)
+        let settings = regionOnly ? nil
             : v.endpoint.adding(profile: topProfile, services: config.services, region: region)
         // A chain that cannot be resolved gets no region or endpoint advice: it would only add noise.
         if chain.blocker == nil, !chain.hops.isEmpty, region == nil {
             var elsewhere: Sourced<String>?
             for h in chain.hops.indices {
-                if let name = chain.hops[h].profile, let r = config.profiles[name]?.sourced(.region) {
+                if let name = chain.hops[h].profile, let r = profile(name)?.sourced(.region) {
                     elsewhere = r
                     break
                 }
             }
-            if elsewhere == nil, let name = chain.base.profile { elsewhere = config.profiles[name]?.sourced(.region) }
+            if elsewhere == nil, let name = chain.base.profile { elsewhere = profile(name)?.sourced(.region) }
             chain.findings.append(Finding(
                 id: "chain.region-missing", severity: .warn,
                 title: elsewhere != nil ? "The region of a source profile is not inherited"
@@ -570,16 +606,16 @@ public enum ChainResolver {
                 } else if (0..<i).contains(where: { profileName($0) == name }) {
                     continue
                 }
-                guard let p = config.profiles[name] else { continue }
+                guard let p = profile(name) else { continue }
                 for k in Self.sourceProfileChecks {
                     // Most source profiles set none of these: the used value is only looked at when they do.
                     guard p.has(k), let own = p.sourced(k) else { continue }
                     let used: Sourced<String>?
                     switch k {
                     case .region: used = region
-                    case .stsRegionalEndpoints: used = settings.stsRegionalEndpoints
-                    case .endpointURL: used = settings.profileEndpoint
-                    default: used = settings.useFIPS
+                    case .stsRegionalEndpoints: used = settings?.stsRegionalEndpoints
+                    case .endpointURL: used = settings?.profileEndpoint
+                    default: used = settings?.useFIPS
                     }
                     guard used?.value != own.value else { continue }
                     let key = k.name
@@ -596,7 +632,7 @@ public enum ChainResolver {
         }
         // Every hop's STS client is configured from the same profile and environment: one resolution.
         guard !chain.hops.isEmpty else { return }
-        let ep = v.endpoints.resolve(settings)
+        let ep = settings.map { v.endpoints.resolve($0) } ?? v.endpoints.resolve(region: region)
         if chain.blocker == nil, !ep.findings.isEmpty { chain.findings += ep.findings }
         let baseIsRoleSession = chain.base.isRoleSession
         // The hops are taken out of the chain while they are completed, so each is written in place once.
@@ -658,14 +694,19 @@ final class EndpointCache {
         guard s.stsRegionalEndpoints == nil, s.useFIPS == nil, s.useDualStack == nil, s.envServiceEndpoint == nil,
               s.servicesEndpoint == nil, s.envGlobalEndpoint == nil, s.profileEndpoint == nil,
               s.ignoreConfiguredEndpoints == nil else { return STSEndpoint.resolve(s, hop: 1) }
-        let key = s.region?.value ?? ""
+        return resolve(region: s.region)
+    }
+
+    /// The endpoint when the region is the only setting (no settings value is built unless it is new).
+    func resolve(region: Sourced<String>?) -> STSEndpoint {
+        let key = region?.value ?? ""
         // Consecutive profiles mostly share a region: compare with the last one before hashing.
         if let last, last.region == key { return last.endpoint }
         let ep: STSEndpoint
         if let hit = byRegion[key] {
             ep = hit
         } else {
-            ep = STSEndpoint.resolve(s, hop: 1)
+            ep = STSEndpoint.resolve(STSEndpointSettings(region: region), hop: 1)
             if byRegion.count < 64 { byRegion[key] = ep }
         }
         last = (key, ep)
