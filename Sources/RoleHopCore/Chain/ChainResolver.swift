@@ -28,6 +28,8 @@ public enum ChainResolver {
         let imdsCandidate: CredentialCandidate
         /// Endpoints already resolved from a region alone (no other setting), shared by `resolveAll`.
         let endpoints = EndpointCache()
+        /// The walk's path buffer, reused by every resolution of `resolveAll` (one allocation, not one each).
+        let scratch = WalkScratch()
 
         init(_ env: Environment) {
             self.env = env
@@ -53,6 +55,9 @@ public enum ChainResolver {
                 evidence: [Evidence("AWS_EC2_METADATA_DISABLED", "unset", source: .defaultValue("IMDS is tried last"))])
         }
     }
+
+    /// The source of a profile named with `--profile`: one value (its box is shared by every resolution).
+    static let profileFlag = Source.flag("--profile")
 
     /// Role session names STS accepts: `[\w+=,.@-]{2,64}`.
     public static func isValidSessionName(_ s: String) -> Bool {
@@ -85,6 +90,14 @@ public enum ChainResolver {
     }
 
     static func resolve(config: SharedConfig, view v: EnvView, selection: Selection) -> ResolvedChain {
+        var chain = ResolvedChain()
+        resolve(config: config, view: v, selection: selection, into: &chain)
+        return chain
+    }
+
+    /// Resolves into `chain`, which must be an empty `ResolvedChain()`: a ResolvedChain is large, and the
+    /// optimizer copied a returned one twice (`resolveAll` fills its array's elements in place).
+    static func resolve(config: SharedConfig, view v: EnvView, selection: Selection, into chain: inout ResolvedChain) {
         let env = v.env
         var findings = config.findings
         if let e = config.fatalError {
@@ -95,14 +108,15 @@ public enum ChainResolver {
                                   why: "The SDKs refuse the whole file, so no profile in it works.",
                                   fix: "Fix the line named above.")
             findings.append(blocker)
-            return ResolvedChain(findings: findings, blocker: blocker)
+            chain = ResolvedChain(findings: findings, blocker: blocker)
+            return
         }
 
         // Which profile: flag, AWS_PROFILE, AWS_DEFAULT_PROFILE, else `default` if it exists.
         var selected: Sourced<String>?
         var explicit = false
         if let f = selection.flag, !f.isEmpty {
-            selected = Sourced(f, from: .flag("--profile")); explicit = true
+            selected = Sourced(f, from: profileFlag); explicit = true
         } else if let p = v.profile {
             selected = p; explicit = true
             if let d = v.defaultProfile, d.value != p.value {
@@ -138,7 +152,8 @@ public enum ChainResolver {
                                   why: "The SDKs stop with ProfileNotFound before looking at any other source.",
                                   fix: "Add [profile \(s.value)] to the config file, or select an existing profile.")
             findings.append(blocker)
-            return ResolvedChain(profile: s, findings: findings, candidates: [], blocker: blocker)
+            chain = ResolvedChain(profile: s, findings: findings, candidates: [], blocker: blocker)
+            return
         }
 
         // Every source present, in precedence order.
@@ -187,7 +202,8 @@ public enum ChainResolver {
                                   why: "The SDKs fail with \"Unable to locate credentials\".",
                                   fix: "Set AWS_PROFILE, or AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE (IRSA).")
             findings.append(blocker)
-            return ResolvedChain(findings: findings, candidates: candidates, blocker: blocker)
+            chain = ResolvedChain(findings: findings, candidates: candidates, blocker: blocker)
+            return
         }
         candidates[winnerIndex].status = .winner
         let winner = candidates[winnerIndex]
@@ -206,57 +222,17 @@ public enum ChainResolver {
         // Whether a source profile of the walked chain sets a setting `finish` compares (most set none).
         var sourceSettings = true
         // The profiles the walk visited, top first, for `finish` to read without hashing their names again.
-        var visited: [WalkStep] = []
+        var visited = v.scratch.take()
+        defer { v.scratch.path = visited }
         // Builds in place: a ResolvedChain is large, so no copy is returned.
-        func build(_ winner: CredentialCandidate, _ chain: inout ResolvedChain) {
-            switch winner.kind {
-            case .environmentKeys:
-                chain = ResolvedChain(base: .none)
-                if let id = envKeyId, let secret = envSecret {
-                    let token = (env.sourced("AWS_SESSION_TOKEN") ?? env.sourced("AWS_SECURITY_TOKEN"))
-                        .map { Sourced(Secret($0.value), from: $0.source) }
-                    chain.base = .accessKey(StaticKeys(accessKeyId: id, secretAccessKey: Sourced(Secret(secret.value),
-                                                                                                from: secret.source),
-                                                       sessionToken: token))
-                } else {
-                    chain.blocker = Finding(
-                        id: "chain.partial-static-keys", severity: .fail,
-                        title: "Only one of AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY is set",
-                        evidence: winner.evidence,
-                        why: "The SDKs stop with a partial-credentials error.",
-                        fix: "Set both variables, or neither.")
-                }
-            case .profile:
-                chain = ResolvedChain()
-                sourceSettings = walk(&chain, config: config, view: v, top: selected?.value ?? "default",
-                                      topIndex: topIndex, path: &visited)
-                chain.profile = selected
-            case .webIdentityEnvironment:
-                chain = ResolvedChain(base: .none)
-                if let envRole, let envToken {
-                    chain.base = .webIdentity(tokenFile: envToken, profile: nil)
-                    chain.hops = [RoleHop(kind: .assumeRoleWithWebIdentity, profile: nil, roleArn: envRole,
-                                          sessionName: v.roleSessionName,
-                                          webIdentityTokenFile: envToken)]
-                }
-            case .container:
-                chain = ResolvedChain(base: .none)
-                if let c = containerURI {
-                    chain.base = .container(uri: c, authorizationTokenFile: v.authTokenFile)
-                }
-            case .instanceMetadata:
-                chain = ResolvedChain(base: .instanceMetadata)
-            }
-        }
-        var chain: ResolvedChain
+        // The common case, outside `build`: the chain is made once and filled in place.
         if winner.kind == .profile {
-            // The common case, outside `build`: the chain is made once and filled in place.
-            chain = ResolvedChain(profile: selected)
+            chain.profile = selected
             sourceSettings = walk(&chain, config: config, view: v, top: selected?.value ?? "default",
                                   topIndex: topIndex, path: &visited)
         } else {
-            chain = ResolvedChain()
-            build(winner, &chain)
+            build(winner, &chain, config: config, view: v, selected: selected, topIndex: topIndex,
+                  sourceSettings: &sourceSettings, visited: &visited, containerURI: containerURI)
         }
         // A selected profile without any credentials does not stop the default chain: the SDKs go on to the
         // container and instance-metadata providers.
@@ -268,8 +244,9 @@ public enum ChainResolver {
             candidates[next].status = .winner
             let profileFindings = chain.findings.filter { $0.id != b.id } + [b]
             sourceSettings = true
-            visited = []
-            build(candidates[next], &chain)
+            visited.removeAll(keepingCapacity: true)
+            build(candidates[next], &chain, config: config, view: v, selected: selected, topIndex: topIndex,
+                  sourceSettings: &sourceSettings, visited: &visited, containerURI: containerURI)
             chain.findings = profileFindings + chain.findings
         }
         if winner.kind == .profile, candidates[winnerIndex].status == .winner,
@@ -301,7 +278,56 @@ public enum ChainResolver {
         }
         if let b = chain.blocker, !chain.findings.contains(b) { chain.findings.append(b) }
         finish(&chain, config: config, view: v, sourceSettings: sourceSettings, visited: visited)
-        return chain
+    }
+
+    /// Builds the chain of a winning source other than a selected profile, in place (a static function, not a
+    /// closure: a closure capturing `resolve`'s locals made the compiler copy the whole chain on return).
+    static func build(_ winner: CredentialCandidate, _ chain: inout ResolvedChain, config: SharedConfig,
+                      view v: EnvView, selected: Sourced<String>?, topIndex: ProfileIndex?, sourceSettings: inout Bool,
+                      visited: inout [WalkStep], containerURI: Sourced<String>?) {
+        let env = v.env
+        let envKeyId = v.accessKeyId
+        let envSecret = v.secretAccessKey
+        let envRole = v.roleArn
+        let envToken = v.tokenFile
+        switch winner.kind {
+        case .environmentKeys:
+            chain = ResolvedChain(base: .none)
+            if let id = envKeyId, let secret = envSecret {
+                let token = (env.sourced("AWS_SESSION_TOKEN") ?? env.sourced("AWS_SECURITY_TOKEN"))
+                    .map { Sourced(Secret($0.value), from: $0.source) }
+                chain.base = .accessKey(StaticKeys(accessKeyId: id, secretAccessKey: Sourced(Secret(secret.value),
+                                                                                            from: secret.source),
+                                                   sessionToken: token))
+            } else {
+                chain.blocker = Finding(
+                    id: "chain.partial-static-keys", severity: .fail,
+                    title: "Only one of AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY is set",
+                    evidence: winner.evidence,
+                    why: "The SDKs stop with a partial-credentials error.",
+                    fix: "Set both variables, or neither.")
+            }
+        case .profile:
+            chain = ResolvedChain()
+            sourceSettings = walk(&chain, config: config, view: v, top: selected?.value ?? "default",
+                                  topIndex: topIndex, path: &visited)
+            chain.profile = selected
+        case .webIdentityEnvironment:
+            chain = ResolvedChain(base: .none)
+            if let envRole, let envToken {
+                chain.base = .webIdentity(tokenFile: envToken, profile: nil)
+                chain.hops = [RoleHop(kind: .assumeRoleWithWebIdentity, profile: nil, roleArn: envRole,
+                                      sessionName: v.roleSessionName,
+                                      webIdentityTokenFile: envToken)]
+            }
+        case .container:
+            chain = ResolvedChain(base: .none)
+            if let c = containerURI {
+                chain.base = .container(uri: c, authorizationTokenFile: v.authTokenFile)
+            }
+        case .instanceMetadata:
+            chain = ResolvedChain(base: .instanceMetadata)
+        }
     }
 
     static func fileEvidence(_ config: SharedConfig) -> [Evidence] {
@@ -324,7 +350,6 @@ public enum ChainResolver {
     static func walk(_ chain: inout ResolvedChain, config: SharedConfig, view v: EnvView, top: String,
                      topIndex: ProfileIndex? = nil, path: inout [WalkStep]) -> Bool {
         var hopsTopFirst: [RoleHop] = []
-        hopsTopFirst.reserveCapacity(4)
         var sourceSettings = false
         path.removeAll(keepingCapacity: true)
         path.reserveCapacity(4)
@@ -373,7 +398,7 @@ public enum ChainResolver {
                         fix: "Remove the ignored line, or move it to a separate profile."))
                 }
                 chain.base = .webIdentity(tokenFile: tokenFile, profile: current)
-                hopsTopFirst.append(hop(.assumeRoleWithWebIdentity, p, roleArn: roleArn, view: v))
+                appendHop(&hopsTopFirst, .assumeRoleWithWebIdentity, p, roleArn: roleArn, view: v)
                 break
             }
             if let roleArn, isTop || !hasStatic {
@@ -397,7 +422,7 @@ public enum ChainResolver {
                                       hop: hopsTopFirst.count + 1))
                         break
                     }
-                    hopsTopFirst.append(hop(.assumeRole, p, roleArn: roleArn, view: v, credentialSource: cs))
+                    appendHop(&hopsTopFirst, .assumeRole, p, roleArn: roleArn, view: v, credentialSource: cs)
                     chain.base = .namedSource(Sourced(name, from: cs.source), profile: current)
                     if name == .environment, v.accessKeyId == nil,
                        v.tokenFile != nil {
@@ -420,7 +445,7 @@ public enum ChainResolver {
                                   hop: hopsTopFirst.count + 1))
                     break
                 }
-                hopsTopFirst.append(hop(.assumeRole, p, roleArn: roleArn, view: v, sourceProfile: sp))
+                appendHop(&hopsTopFirst, .assumeRole, p, roleArn: roleArn, view: v, sourceProfile: sp)
                 if sp.value == current {
                     if hasStatic, let b = staticKeys(p, current, &chain) {
                         chain.base = .accessKey(b)
@@ -527,21 +552,24 @@ public enum ChainResolver {
                           sessionToken: token, profile: name)
     }
 
-    /// One hop built in a single initializer call (a RoleHop is large: every later assignment to a copy
-    /// costs more than passing the value in).
-    static func hop(_ kind: RoleHop.Kind, _ p: Profile, roleArn: Sourced<String>, view v: EnvView,
-                    sourceProfile: Sourced<String>? = nil, credentialSource: Sourced<String>? = nil) -> RoleHop {
+    /// One hop built in a single initializer call and appended in place (a RoleHop is large: every later
+    /// assignment to a copy costs more than passing the value in, and a returned one was copied).
+    static func appendHop(_ hops: inout [RoleHop], _ kind: RoleHop.Kind, _ p: Profile, roleArn: Sourced<String>,
+                          view v: EnvView, sourceProfile: Sourced<String>? = nil,
+                          credentialSource: Sourced<String>? = nil) {
+        // Chains are mostly one or two hops deep.
+        if hops.isEmpty { hops.reserveCapacity(2) }
         var duration: Sourced<Int>?
         if let d = p.sourced(.durationSeconds) {
             duration = Int(d.value).map { Sourced($0, from: d.source) }
                 ?? Sourced(-1, from: d.source)  // marks "not a number" for `finish` to report
         }
         let web = kind == .assumeRoleWithWebIdentity
-        return RoleHop(kind: kind, profile: p.name, roleArn: roleArn,
+        hops.append(RoleHop(kind: kind, profile: p.name, roleArn: roleArn,
                        sessionName: p.sourced(.roleSessionName) ?? (web ? v.roleSessionName : nil),
                        externalId: p.sourced(.externalId), mfaSerial: p.sourced(.mfaSerial),
                        durationSeconds: duration, webIdentityTokenFile: web ? p.sourced(.webIdentityTokenFile) : nil,
-                       sourceProfile: sourceProfile, credentialSource: credentialSource)
+                       sourceProfile: sourceProfile, credentialSource: credentialSource))
     }
 
     /// True when a profile sets anything besides the region that decides the STS endpoint.
@@ -684,11 +712,28 @@ public enum ChainResolver {
     }
 }
 
+/// A buffer lent to one resolution at a time (an `EnvView` is used by one thread).
+final class WalkScratch {
+    @exclusivity(unchecked) var path: [ChainResolver.WalkStep] = []
+
+    /// The buffer, moved out (no copy of its storage); put it back with `path = ...`.
+    func take() -> [ChainResolver.WalkStep] {
+        var p: [ChainResolver.WalkStep] = []
+        swap(&p, &path)
+        return p
+    }
+}
+
 /// Remembers the STS endpoint of each region when only the region decides it (the common case): the
 /// result then depends on the region's value alone, not on where it was set, and building it costs strings.
+/// Used by one resolution at a time (an `EnvView` is not shared across threads): no dynamic exclusivity checks.
 final class EndpointCache {
-    var byRegion: [String: STSEndpoint] = [:]
-    var last: (region: String, endpoint: STSEndpoint)?
+    @exclusivity(unchecked) var byRegion: [String: STSEndpoint] = [:]
+    /// The last few regions resolved and their endpoints, newest first (compared before hashing: the
+    /// profiles of a file mostly cycle through a few regions). Two arrays, not an optional tuple: the
+    /// compiler copies an optional tuple through the runtime's value witnesses.
+    @exclusivity(unchecked) var recentRegions: [String] = []
+    @exclusivity(unchecked) var recentEndpoints: [STSEndpoint] = []
 
     func resolve(_ s: STSEndpointSettings) -> STSEndpoint {
         guard s.stsRegionalEndpoints == nil, s.useFIPS == nil, s.useDualStack == nil, s.envServiceEndpoint == nil,
@@ -700,8 +745,7 @@ final class EndpointCache {
     /// The endpoint when the region is the only setting (no settings value is built unless it is new).
     func resolve(region: Sourced<String>?) -> STSEndpoint {
         let key = region?.value ?? ""
-        // Consecutive profiles mostly share a region: compare with the last one before hashing.
-        if let last, last.region == key { return last.endpoint }
+        for i in recentRegions.indices where recentRegions[i] == key { return recentEndpoints[i] }
         let ep: STSEndpoint
         if let hit = byRegion[key] {
             ep = hit
@@ -709,7 +753,12 @@ final class EndpointCache {
             ep = STSEndpoint.resolve(STSEndpointSettings(region: region), hop: 1)
             if byRegion.count < 64 { byRegion[key] = ep }
         }
-        last = (key, ep)
+        if recentRegions.count == 4 {
+            recentRegions.removeLast()
+            recentEndpoints.removeLast()
+        }
+        recentRegions.insert(key, at: 0)
+        recentEndpoints.insert(ep, at: 0)
         return ep
     }
 }
