@@ -447,9 +447,9 @@ public enum ChainResolver {
                 }
                 appendHop(&hopsTopFirst, .assumeRole, p, roleArn: roleArn, view: v, sourceProfile: sp)
                 if sp.value == current {
-                    if hasStatic, let b = staticKeys(p, current, &chain) {
-                        chain.base = .accessKey(b)
-                    } else if !hasStatic {
+                    if hasStatic {
+                        setStaticKeys(p, current, &chain)
+                    } else {
                         block(cycle(names() + [current], sp))
                     }
                     break
@@ -468,7 +468,7 @@ public enum ChainResolver {
                 continue
             }
             if hasStatic {
-                if let b = staticKeys(p, current, &chain) { chain.base = .accessKey(b) }
+                setStaticKeys(p, current, &chain)
                 break
             }
             if let cp = p.sourced(.credentialProcess) {
@@ -534,7 +534,9 @@ public enum ChainResolver {
                        fix: "Point one source_profile of the cycle at a profile with credentials.")
     }
 
-    static func staticKeys(_ p: Profile, _ name: String, _ chain: inout ResolvedChain) -> StaticKeys? {
+    /// Sets the chain's base to the profile's static keys (built in place: a returned StaticKeys was copied),
+    /// or its blocker when only one key is set.
+    static func setStaticKeys(_ p: Profile, _ name: String, _ chain: inout ResolvedChain) {
         guard let id = p.sourced(.awsAccessKeyId), let secret = p.sourced(.awsSecretAccessKey) else {
             let have = p.sourced(.awsAccessKeyId) ?? p.sourced(.awsSecretAccessKey)
             let f = Finding(id: "chain.partial-static-keys", severity: .fail,
@@ -543,13 +545,14 @@ public enum ChainResolver {
                             why: "The SDKs stop with a partial-credentials error.", fix: "Set both keys.", hop: 0)
             chain.blocker = f
             chain.findings.append(f)
-            return nil
+            return
         }
         let token = (p.sourced(.awsSessionToken) ?? p.sourced(.awsSecurityToken)).map {
             Sourced(Secret($0.value), from: $0.source)
         }
-        return StaticKeys(accessKeyId: id, secretAccessKey: Sourced(Secret(secret.value), from: secret.source),
-                          sessionToken: token, profile: name)
+        chain.base = .accessKey(StaticKeys(accessKeyId: id, secretAccessKey: Sourced(Secret(secret.value),
+                                                                                       from: secret.source),
+                                           sessionToken: token, profile: name))
     }
 
     /// One hop built in a single initializer call and appended in place (a RoleHop is large: every later
@@ -565,11 +568,13 @@ public enum ChainResolver {
                 ?? Sourced(-1, from: d.source)  // marks "not a number" for `finish` to report
         }
         let web = kind == .assumeRoleWithWebIdentity
-        hops.append(RoleHop(kind: kind, profile: p.name, roleArn: roleArn,
-                       sessionName: p.sourced(.roleSessionName) ?? (web ? v.roleSessionName : nil),
-                       externalId: p.sourced(.externalId), mfaSerial: p.sourced(.mfaSerial),
-                       durationSeconds: duration, webIdentityTokenFile: web ? p.sourced(.webIdentityTokenFile) : nil,
-                       sourceProfile: sourceProfile, credentialSource: credentialSource))
+        let hop = RoleHop(kind: kind, profile: p.name, roleArn: roleArn,
+                          sessionName: p.sourced(.roleSessionName) ?? (web ? v.roleSessionName : nil),
+                          externalId: p.sourced(.externalId), mfaSerial: p.sourced(.mfaSerial),
+                          durationSeconds: duration,
+                          webIdentityTokenFile: web ? p.sourced(.webIdentityTokenFile) : nil,
+                          sourceProfile: sourceProfile, credentialSource: credentialSource)
+        hops.append(consume hop)
     }
 
     /// True when a profile sets anything besides the region that decides the STS endpoint.
@@ -587,7 +592,7 @@ public enum ChainResolver {
                        sourceSettings: Bool = true, visited: [WalkStep] = []) {
         func profile(_ name: String) -> Profile? {
             for step in visited where step.name == name {
-                if let i = step.index { return config.profiles[i].value }
+                if let i = step.index { return config.profiles.values[i] }
             }
             return config.profiles[name]
         }
