@@ -590,30 +590,36 @@ public enum ChainResolver {
     /// `visited` is the walk's path (top first): the profiles of the chain, read by index instead of by name.
     static func finish(_ chain: inout ResolvedChain, config: SharedConfig, view v: EnvView,
                        sourceSettings: Bool = true, visited: [WalkStep] = []) {
-        func profile(_ name: String) -> Profile? {
+        // Profiles are read in place through their index: an optional Profile (large) was copied and
+        // destroyed through the runtime's value witnesses.
+        let profiles = config.profiles.values
+        func profileIndex(_ name: String) -> ProfileIndex? {
             for step in visited where step.name == name {
-                if let i = step.index { return config.profiles.values[i] }
+                if let i = step.index { return i }
             }
-            return config.profiles[name]
+            return config.profiles.index(forKey: name)
         }
-        let topProfile = chain.profile.flatMap { profile($0.value) }
-        let region = v.region ?? v.defaultRegion ?? topProfile?.sourced(.region)
+        func regionOf(_ name: String) -> Sourced<String>? {
+            profileIndex(name).flatMap { profiles[$0].sourced(.region) }
+        }
+        let topAt = chain.profile.flatMap { profileIndex($0.value) }
+        let region = v.region ?? v.defaultRegion ?? topAt.flatMap { profiles[$0].sourced(.region) }
         chain.region = region
         // Most profiles set nothing about the endpoint: the region is then its only input, and no settings
         // value is built (`settings` nil stands for "only the region").
-        let regionOnly = v.endpointEnvironmentEmpty && !(topProfile.map(hasEndpointSettings) ?? false)
+        let regionOnly = v.endpointEnvironmentEmpty && !(topAt.map { hasEndpointSettings(profiles[$0]) } ?? false)
         let settings = regionOnly ? nil
-            : v.endpoint.adding(profile: topProfile, services: config.services, region: region)
+            : v.endpoint.adding(profile: topAt.map { profiles[$0] }, services: config.services, region: region)
         // A chain that cannot be resolved gets no region or endpoint advice: it would only add noise.
         if chain.blocker == nil, !chain.hops.isEmpty, region == nil {
             var elsewhere: Sourced<String>?
             for h in chain.hops.indices {
-                if let name = chain.hops[h].profile, let r = profile(name)?.sourced(.region) {
+                if let name = chain.hops[h].profile, let r = regionOf(name) {
                     elsewhere = r
                     break
                 }
             }
-            if elsewhere == nil, let name = chain.base.profile { elsewhere = profile(name)?.sourced(.region) }
+            if elsewhere == nil, let name = chain.base.profile { elsewhere = regionOf(name) }
             chain.findings.append(Finding(
                 id: "chain.region-missing", severity: .warn,
                 title: elsewhere != nil ? "The region of a source profile is not inherited"
@@ -639,10 +645,10 @@ public enum ChainResolver {
                 } else if (0..<i).contains(where: { profileName($0) == name }) {
                     continue
                 }
-                guard let p = profile(name) else { continue }
+                guard let pi = profileIndex(name) else { continue }
                 for k in Self.sourceProfileChecks {
                     // Most source profiles set none of these: the used value is only looked at when they do.
-                    guard p.has(k), let own = p.sourced(k) else { continue }
+                    guard profiles[pi].has(k), let own = profiles[pi].sourced(k) else { continue }
                     let used: Sourced<String>?
                     switch k {
                     case .region: used = region
