@@ -199,6 +199,23 @@ private struct Parser {
         // A UTF-8 byte order mark is skipped, as the SDKs' readers do.
         if n >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
         var invalidUTF8Reported = 0
+        // Non-ASCII bytes are looked for once in the whole file, 8 at a time: an ASCII file (the common case)
+        // then needs no per-line UTF-8 check.
+        var fileHasHigh = false
+        if let base = bytes.baseAddress {
+            var k = start
+            while k + 8 <= n {
+                if UnsafeRawPointer(base + k).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 != 0 {
+                    fileHasHigh = true
+                    break
+                }
+                k += 8
+            }
+            while !fileHasHigh, k < n {
+                if bytes[k] >= 0x80 { fileHasHigh = true }
+                k += 1
+            }
+        }
         while start < n || (start == n && line == 0 && n == 0) {
             if start == n { break }
             line += 1
@@ -209,7 +226,7 @@ private struct Parser {
                 end = UnsafeRawPointer(nl).assumingMemoryBound(to: UInt8.self) - base
             }
             var high = false
-            var k = start
+            var k = fileHasHigh && invalidUTF8Reported < 5 ? start : end
             while k + 8 <= end {
                 if UnsafeRawPointer(base + k).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 != 0 {
                     high = true
