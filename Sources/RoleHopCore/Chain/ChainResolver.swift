@@ -365,7 +365,8 @@ public enum ChainResolver {
 
         while true {
             // The top's place is known from `resolve`; each source profile is looked up once per visit.
-            guard let index = isTop && topIndex != nil ? topIndex : config.profiles.index(forKey: current) else {
+            guard let index = isTop && topIndex.map({ _ in true }) ?? false ? topIndex
+                    : config.profiles.index(forKey: current) else {
                 let ref = referencedBy
                 block(Finding(id: "chain.source-profile-missing", severity: .fail,
                               title: "source_profile \(current) does not exist",
@@ -611,7 +612,9 @@ public enum ChainResolver {
         let settings = regionOnly ? nil
             : v.endpoint.adding(profile: topAt.map { profiles[$0] }, services: config.services, region: region)
         // A chain that cannot be resolved gets no region or endpoint advice: it would only add noise.
-        if chain.blocker == nil, !chain.hops.isEmpty, region == nil {
+        // `case .none =` rather than `== nil`: on an optional of an Equatable type `== nil` compared a tuple of
+        // two optionals, copied and destroyed through the runtime's value witnesses.
+        if case .none = chain.blocker, !chain.hops.isEmpty, case .none = region {
             var elsewhere: Sourced<String>?
             for h in chain.hops.indices {
                 if let name = chain.hops[h].profile, let r = regionOf(name) {
@@ -619,7 +622,7 @@ public enum ChainResolver {
                     break
                 }
             }
-            if elsewhere == nil, let name = chain.base.profile { elsewhere = regionOf(name) }
+            if case .none = elsewhere, let name = chain.base.profile { elsewhere = regionOf(name) }
             chain.findings.append(Finding(
                 id: "chain.region-missing", severity: .warn,
                 title: elsewhere != nil ? "The region of a source profile is not inherited"
@@ -631,7 +634,7 @@ public enum ChainResolver {
                 fix: "Add `region = ...` to [\(chain.profile?.value ?? "profile")] or set AWS_REGION."))
         }
         // Source profiles' own region and endpoint settings are never used: say so where they differ.
-        if chain.blocker == nil, sourceSettings, let top = chain.profile?.value {
+        if case .none = chain.blocker, sourceSettings, let top = chain.profile?.value {
             // The profiles of the hops, then the base's, read in place (no array of names per chain).
             let hopCount = chain.hops.count
             let baseProfile = chain.base.profile
@@ -672,7 +675,7 @@ public enum ChainResolver {
         // Every hop's STS client is configured from the same profile and environment: one resolution.
         guard !chain.hops.isEmpty else { return }
         let ep = settings.map { v.endpoints.resolve($0) } ?? v.endpoints.resolve(region: region)
-        if chain.blocker == nil, !ep.findings.isEmpty { chain.findings += ep.findings }
+        if case .none = chain.blocker, !ep.findings.isEmpty { chain.findings += ep.findings }
         let baseIsRoleSession = chain.base.isRoleSession
         // The hops are taken out of the chain while they are completed, so each is written in place once.
         var hops = chain.hops

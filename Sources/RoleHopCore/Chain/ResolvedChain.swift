@@ -24,7 +24,11 @@ public struct ResolvedChain: Sendable {
     /// Why the chain cannot be resolved at all (the SDKs would fail before any network call), or nil.
     public var blocker: Finding?
 
-    public var isResolvable: Bool { blocker == nil }
+    public var isResolvable: Bool {
+        // Not `blocker == nil`: that compares two optional Findings through the runtime's value witnesses.
+        if case .none = blocker { return true }
+        return false
+    }
 
     public init(profile: Sourced<String>? = nil, base: BaseCredentials = .none, hops: [RoleHop] = [],
                 region: Sourced<String>? = nil, findings: [Finding] = [], candidates: [CredentialCandidate] = [],
