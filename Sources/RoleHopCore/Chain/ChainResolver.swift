@@ -145,7 +145,7 @@ public enum ChainResolver {
 
         // The selected profile's place in the dictionary: looked up once, read by index in `walk` and `finish`.
         let topIndex = selected.flatMap { config.profiles.index(forKey: $0.value) }
-        if explicit, let s = selected, topIndex == nil {
+        if explicit, let s = selected, case .none = topIndex {
             let blocker = Finding(id: "chain.profile-not-found", severity: .fail,
                                   title: "Profile \(s.value) does not exist",
                                   evidence: [Evidence("profile", s.value, source: s.source)] + fileEvidence(config),
@@ -161,7 +161,8 @@ public enum ChainResolver {
         candidates.reserveCapacity(5)
         let envKeyId = v.accessKeyId
         let envSecret = v.secretAccessKey
-        let envKeysPresent = envKeyId != nil || envSecret != nil
+        // Not `!= nil`: on an optional Sourced that compared a tuple of optionals through value witnesses.
+        let envKeysPresent = envKeyId.map { _ in true } ?? envSecret.map { _ in true } ?? false
         let fromFlag = selection.flag?.isEmpty == false
         if envKeysPresent {
             candidates.append(CredentialCandidate(

@@ -107,14 +107,16 @@ public struct Profile: Sendable, Hashable {
     public func sourced(_ key: ConfigKey) -> Sourced<String>? {
         let i = slots[key]
         guard i != 0 else { return nil }
-        let p = orderedProperties[i - 1]
-        return p.value.isEmpty ? nil : Sourced(p.value, from: p.source)
+        // The two fields read in place: copying the whole property retained and released its key and list too.
+        return orderedProperties.withUnsafeBufferPointer { b in
+            b[i - 1].value.isEmpty ? nil : Sourced(b[i - 1].value, from: b[i - 1].source)
+        }
     }
 
     /// True when a known key has a non-empty value (no copy of the value).
     public func has(_ key: ConfigKey) -> Bool {
         let i = slots[key]
-        return i != 0 && !orderedProperties[i - 1].value.isEmpty
+        return i != 0 && orderedProperties.withUnsafeBufferPointer { !$0[i - 1].value.isEmpty }
     }
 
     public static func == (a: Profile, b: Profile) -> Bool {
