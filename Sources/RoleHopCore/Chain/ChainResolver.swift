@@ -342,6 +342,16 @@ public enum ChainResolver {
     struct WalkStep {
         var name: String
         var index: ProfileIndex?
+        /// What `finish` reads of the profile, taken while the walk has it at hand: its own region, whether it
+        /// sets an endpoint setting (read for the top only), whether it sets a checked setting besides region.
+        var region: Sourced<String>? = nil
+        var endpointSettings = false
+        var otherChecks = false
+
+        init(name: String, index: ProfileIndex?) {
+            self.name = name
+            self.index = index
+        }
     }
 
     /// Follows `source_profile` from `top` to the base credentials, into `chain`. Hops come out base first.
@@ -377,8 +387,12 @@ public enum ChainResolver {
                               fix: "Add [profile \(current)] or correct source_profile.", hop: hopsTopFirst.count))
                 break
             }
-            path[path.count - 1].index = index
             let p = config.profiles[index].value
+            path[path.count - 1].index = index
+            path[path.count - 1].region = p.sourced(.region)
+            path[path.count - 1].endpointSettings = isTop && hasEndpointSettings(p)
+            path[path.count - 1].otherChecks = p.has(.stsRegionalEndpoints) || p.has(.endpointURL)
+                || p.has(.useFIPSEndpoint)
             if !isTop, !sourceSettings {
                 for k in Self.sourceProfileChecks where p.has(k) { sourceSettings = true; break }
             }
@@ -594,22 +608,28 @@ public enum ChainResolver {
                        sourceSettings: Bool = true, visited: [WalkStep] = []) {
         // Profiles are read in place through their index: an optional Profile (large) was copied and
         // destroyed through the runtime's value witnesses.
+        // The walk noted what is read here of each profile it visited (`WalkStep`); other names are looked up.
         let profiles = config.profiles.values
-        func profileIndex(_ name: String) -> ProfileIndex? {
-            for step in visited where step.name == name {
-                if let i = step.index { return i }
+        func step(_ name: String) -> Int? {
+            for k in visited.indices where visited[k].name == name {
+                if case .some = visited[k].index { return k }
             }
-            return config.profiles.index(forKey: name)
+            return nil
         }
         func regionOf(_ name: String) -> Sourced<String>? {
-            profileIndex(name).flatMap { profiles[$0].sourced(.region) }
+            if let k = step(name) { return visited[k].region }
+            return config.profiles.index(forKey: name).flatMap { profiles[$0].sourced(.region) }
         }
-        let topAt = chain.profile.flatMap { profileIndex($0.value) }
-        let region = v.region ?? v.defaultRegion ?? topAt.flatMap { profiles[$0].sourced(.region) }
+        let topName = chain.profile?.value
+        let topStep = topName.flatMap { step($0) }
+        let topAt = topStep.flatMap { visited[$0].index } ?? topName.flatMap { config.profiles.index(forKey: $0) }
+        let region = v.region ?? v.defaultRegion ?? topName.flatMap { regionOf($0) }
         chain.region = region
         // Most profiles set nothing about the endpoint: the region is then its only input, and no settings
         // value is built (`settings` nil stands for "only the region").
-        let regionOnly = v.endpointEnvironmentEmpty && !(topAt.map { hasEndpointSettings(profiles[$0]) } ?? false)
+        let topEndpointSettings = topStep.map { visited[$0].endpointSettings }
+            ?? topAt.map { hasEndpointSettings(profiles[$0]) } ?? false
+        let regionOnly = v.endpointEnvironmentEmpty && !topEndpointSettings
         let settings = regionOnly ? nil
             : v.endpoint.adding(profile: topAt.map { profiles[$0] }, services: config.services, region: region)
         // A chain that cannot be resolved gets no region or endpoint advice: it would only add noise.
@@ -649,10 +669,24 @@ public enum ChainResolver {
                 } else if (0..<i).contains(where: { profileName($0) == name }) {
                     continue
                 }
-                guard let pi = profileIndex(name) else { continue }
+                let si = step(name)
+                let looked: ProfileIndex? = si == nil ? config.profiles.index(forKey: name) : nil
+                if si == nil, case .none = looked { continue }
                 for k in Self.sourceProfileChecks {
                     // Most source profiles set none of these: the used value is only looked at when they do.
-                    guard profiles[pi].has(k), let own = profiles[pi].sourced(k) else { continue }
+                    let own: Sourced<String>?
+                    if let si {
+                        if k == .region {
+                            own = visited[si].region
+                        } else if visited[si].otherChecks, let pi = visited[si].index {
+                            own = profiles[pi].sourced(k)
+                        } else {
+                            own = nil
+                        }
+                    } else {
+                        own = looked.flatMap { profiles[$0].sourced(k) }
+                    }
+                    guard let own else { continue }
                     let used: Sourced<String>?
                     switch k {
                     case .region: used = region
