@@ -362,7 +362,8 @@ public enum ChainResolver {
                      topIndex: ProfileIndex? = nil, path: inout [WalkStep]) -> Bool {
         var hopsTopFirst: [RoleHop] = []
         var sourceSettings = false
-        path.removeAll(keepingCapacity: true)
+        // Emptied element by element: paths are short, and removeAll(keepingCapacity:) costs more than that.
+        while !path.isEmpty { path.removeLast() }
         path.reserveCapacity(4)
         path.append(WalkStep(name: top, index: nil))
         var visited: Set<String> = []
