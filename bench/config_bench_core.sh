@@ -23,4 +23,9 @@ ROOT=$(pwd)
 (cd "$OUT/core" && swiftc -O -wmo -g -module-name ConfigBench -I "$ROOT"/Sources/CLibCrypto -o bench main.swift \
   "$ROOT"/Sources/RoleHopCore/Support/*.swift "$ROOT"/Sources/RoleHopCore/Config/*.swift \
   "$ROOT"/Sources/RoleHopCore/Chain/*.swift)
-"$OUT/core/bench"
+# glibc returns the freed heap to the kernel when its free top exceeds a threshold that it adjusts by itself
+# (twice the largest freed mmap'ed block); whether that happens between iterations depended on the sizes of
+# the few largest arrays, and when it did every later iteration page-faulted the heap back in (2,000-4,000
+# faults, 5-15 ms of system time counted in the thread CPU time). A fixed threshold keeps the warm iterations
+# measuring parse + merge + resolve; the first (cold) iteration still faults, as a single CLI run does.
+GLIBC_TUNABLES=glibc.malloc.trim_threshold=1073741824 "$OUT/core/bench"

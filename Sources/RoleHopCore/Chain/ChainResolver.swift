@@ -28,6 +28,8 @@ public enum ChainResolver {
         let imdsCandidate: CredentialCandidate
         /// Endpoints already resolved from a region alone (no other setting), shared by `resolveAll`.
         let endpoints = EndpointCache()
+        /// The walk's path buffer, reused by every resolution of `resolveAll` (one allocation, not one each).
+        let scratch = WalkScratch()
 
         init(_ env: Environment) {
             self.env = env
@@ -54,9 +56,17 @@ public enum ChainResolver {
         }
     }
 
+    /// The source of a profile named with `--profile`: one value (its box is shared by every resolution).
+    static let profileFlag = Source.flag("--profile")
+
     /// Role session names STS accepts: `[\w+=,.@-]{2,64}`.
     public static func isValidSessionName(_ s: String) -> Bool {
-        let u = s.utf8
+        // Native strings are contiguous: scan their bytes directly instead of through the UTF-8 view's indices.
+        if let r = s.utf8.withContiguousStorageIfAvailable({ isValidSessionName(bytes: $0) }) { return r }
+        return isValidSessionName(bytes: Array(s.utf8))
+    }
+
+    static func isValidSessionName<C: Collection<UInt8>>(bytes u: C) -> Bool {
         guard (2...64).contains(u.count) else { return false }
         for b in u {
             switch b {
@@ -80,6 +90,14 @@ public enum ChainResolver {
     }
 
     static func resolve(config: SharedConfig, view v: EnvView, selection: Selection) -> ResolvedChain {
+        var chain = ResolvedChain()
+        resolve(config: config, view: v, selection: selection, into: &chain)
+        return chain
+    }
+
+    /// Resolves into `chain`, which must be an empty `ResolvedChain()`: a ResolvedChain is large, and the
+    /// optimizer copied a returned one twice (`resolveAll` fills its array's elements in place).
+    static func resolve(config: SharedConfig, view v: EnvView, selection: Selection, into chain: inout ResolvedChain) {
         let env = v.env
         var findings = config.findings
         if let e = config.fatalError {
@@ -90,14 +108,15 @@ public enum ChainResolver {
                                   why: "The SDKs refuse the whole file, so no profile in it works.",
                                   fix: "Fix the line named above.")
             findings.append(blocker)
-            return ResolvedChain(findings: findings, blocker: blocker)
+            chain = ResolvedChain(findings: findings, blocker: blocker)
+            return
         }
 
         // Which profile: flag, AWS_PROFILE, AWS_DEFAULT_PROFILE, else `default` if it exists.
         var selected: Sourced<String>?
         var explicit = false
         if let f = selection.flag, !f.isEmpty {
-            selected = Sourced(f, from: .flag("--profile")); explicit = true
+            selected = Sourced(f, from: profileFlag); explicit = true
         } else if let p = v.profile {
             selected = p; explicit = true
             if let d = v.defaultProfile, d.value != p.value {
@@ -124,14 +143,17 @@ public enum ChainResolver {
                 + "SDKs read AWS_REGION first.", fix: "Set AWS_DEFAULT_REGION to the same value."))
         }
 
-        if explicit, let s = selected, config.profiles.index(forKey: s.value) == nil {
+        // The selected profile's place in the dictionary: looked up once, read by index in `walk` and `finish`.
+        let topIndex = selected.flatMap { config.profiles.index(forKey: $0.value) }
+        if explicit, let s = selected, case .none = topIndex {
             let blocker = Finding(id: "chain.profile-not-found", severity: .fail,
                                   title: "Profile \(s.value) does not exist",
                                   evidence: [Evidence("profile", s.value, source: s.source)] + fileEvidence(config),
                                   why: "The SDKs stop with ProfileNotFound before looking at any other source.",
                                   fix: "Add [profile \(s.value)] to the config file, or select an existing profile.")
             findings.append(blocker)
-            return ResolvedChain(profile: s, findings: findings, candidates: [], blocker: blocker)
+            chain = ResolvedChain(profile: s, findings: findings, candidates: [], blocker: blocker)
+            return
         }
 
         // Every source present, in precedence order.
@@ -139,7 +161,8 @@ public enum ChainResolver {
         candidates.reserveCapacity(5)
         let envKeyId = v.accessKeyId
         let envSecret = v.secretAccessKey
-        let envKeysPresent = envKeyId != nil || envSecret != nil
+        // Not `!= nil`: on an optional Sourced that compared a tuple of optionals through value witnesses.
+        let envKeysPresent = envKeyId.map { _ in true } ?? envSecret.map { _ in true } ?? false
         let fromFlag = selection.flag?.isEmpty == false
         if envKeysPresent {
             candidates.append(CredentialCandidate(
@@ -150,7 +173,7 @@ public enum ChainResolver {
                     .compactMap { $0 }))
         }
         if let s = selected {
-            candidates.append(CredentialCandidate(kind: .profile, status: .shadowed, summary: "profile \(s.value)",
+            candidates.append(CredentialCandidate(kind: .profile, status: .shadowed, summary: "profile " + s.value,
                                                   evidence: [Evidence("profile", s.value, source: s.source)]))
         }
         let envRole = v.roleArn
@@ -180,7 +203,8 @@ public enum ChainResolver {
                                   why: "The SDKs fail with \"Unable to locate credentials\".",
                                   fix: "Set AWS_PROFILE, or AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE (IRSA).")
             findings.append(blocker)
-            return ResolvedChain(findings: findings, candidates: candidates, blocker: blocker)
+            chain = ResolvedChain(findings: findings, candidates: candidates, blocker: blocker)
+            return
         }
         candidates[winnerIndex].status = .winner
         let winner = candidates[winnerIndex]
@@ -198,54 +222,18 @@ public enum ChainResolver {
         }
         // Whether a source profile of the walked chain sets a setting `finish` compares (most set none).
         var sourceSettings = true
+        // The profiles the walk visited, top first, for `finish` to read without hashing their names again.
+        var visited = v.scratch.take()
+        defer { v.scratch.path = visited }
         // Builds in place: a ResolvedChain is large, so no copy is returned.
-        func build(_ winner: CredentialCandidate, _ chain: inout ResolvedChain) {
-            switch winner.kind {
-            case .environmentKeys:
-                chain = ResolvedChain(base: .none)
-                if let id = envKeyId, let secret = envSecret {
-                    let token = (env.sourced("AWS_SESSION_TOKEN") ?? env.sourced("AWS_SECURITY_TOKEN"))
-                        .map { Sourced(Secret($0.value), from: $0.source) }
-                    chain.base = .accessKey(StaticKeys(accessKeyId: id, secretAccessKey: Sourced(Secret(secret.value),
-                                                                                                from: secret.source),
-                                                       sessionToken: token))
-                } else {
-                    chain.blocker = Finding(
-                        id: "chain.partial-static-keys", severity: .fail,
-                        title: "Only one of AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY is set",
-                        evidence: winner.evidence,
-                        why: "The SDKs stop with a partial-credentials error.",
-                        fix: "Set both variables, or neither.")
-                }
-            case .profile:
-                chain = ResolvedChain()
-                sourceSettings = walk(&chain, config: config, view: v, top: selected?.value ?? "default")
-                chain.profile = selected
-            case .webIdentityEnvironment:
-                chain = ResolvedChain(base: .none)
-                if let envRole, let envToken {
-                    chain.base = .webIdentity(tokenFile: envToken, profile: nil)
-                    chain.hops = [RoleHop(kind: .assumeRoleWithWebIdentity, profile: nil, roleArn: envRole,
-                                          sessionName: v.roleSessionName,
-                                          webIdentityTokenFile: envToken)]
-                }
-            case .container:
-                chain = ResolvedChain(base: .none)
-                if let c = containerURI {
-                    chain.base = .container(uri: c, authorizationTokenFile: v.authTokenFile)
-                }
-            case .instanceMetadata:
-                chain = ResolvedChain(base: .instanceMetadata)
-            }
-        }
-        var chain: ResolvedChain
+        // The common case, outside `build`: the chain is made once and filled in place.
         if winner.kind == .profile {
-            // The common case, outside `build`: the chain is made once and filled in place.
-            chain = ResolvedChain(profile: selected)
-            sourceSettings = walk(&chain, config: config, view: v, top: selected?.value ?? "default")
+            chain.profile = selected
+            sourceSettings = walk(&chain, config: config, view: v, top: selected?.value ?? "default",
+                                  topIndex: topIndex, path: &visited)
         } else {
-            chain = ResolvedChain()
-            build(winner, &chain)
+            build(winner, &chain, config: config, view: v, selected: selected, topIndex: topIndex,
+                  sourceSettings: &sourceSettings, visited: &visited, containerURI: containerURI)
         }
         // A selected profile without any credentials does not stop the default chain: the SDKs go on to the
         // container and instance-metadata providers.
@@ -257,7 +245,9 @@ public enum ChainResolver {
             candidates[next].status = .winner
             let profileFindings = chain.findings.filter { $0.id != b.id } + [b]
             sourceSettings = true
-            build(candidates[next], &chain)
+            visited.removeAll(keepingCapacity: true)
+            build(candidates[next], &chain, config: config, view: v, selected: selected, topIndex: topIndex,
+                  sourceSettings: &sourceSettings, visited: &visited, containerURI: containerURI)
             chain.findings = profileFindings + chain.findings
         }
         if winner.kind == .profile, candidates[winnerIndex].status == .winner,
@@ -288,24 +278,94 @@ public enum ChainResolver {
             }
         }
         if let b = chain.blocker, !chain.findings.contains(b) { chain.findings.append(b) }
-        finish(&chain, config: config, view: v, sourceSettings: sourceSettings)
-        return chain
+        finish(&chain, config: config, view: v, sourceSettings: sourceSettings, visited: visited)
+    }
+
+    /// Builds the chain of a winning source other than a selected profile, in place (a static function, not a
+    /// closure: a closure capturing `resolve`'s locals made the compiler copy the whole chain on return).
+    static func build(_ winner: CredentialCandidate, _ chain: inout ResolvedChain, config: SharedConfig,
+                      view v: EnvView, selected: Sourced<String>?, topIndex: ProfileIndex?, sourceSettings: inout Bool,
+                      visited: inout [WalkStep], containerURI: Sourced<String>?) {
+        let env = v.env
+        let envKeyId = v.accessKeyId
+        let envSecret = v.secretAccessKey
+        let envRole = v.roleArn
+        let envToken = v.tokenFile
+        switch winner.kind {
+        case .environmentKeys:
+            chain = ResolvedChain(base: .none)
+            if let id = envKeyId, let secret = envSecret {
+                let token = (env.sourced("AWS_SESSION_TOKEN") ?? env.sourced("AWS_SECURITY_TOKEN"))
+                    .map { Sourced(Secret($0.value), from: $0.source) }
+                chain.base = .accessKey(StaticKeys(accessKeyId: id, secretAccessKey: Sourced(Secret(secret.value),
+                                                                                            from: secret.source),
+                                                   sessionToken: token))
+            } else {
+                chain.blocker = Finding(
+                    id: "chain.partial-static-keys", severity: .fail,
+                    title: "Only one of AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY is set",
+                    evidence: winner.evidence,
+                    why: "The SDKs stop with a partial-credentials error.",
+                    fix: "Set both variables, or neither.")
+            }
+        case .profile:
+            chain = ResolvedChain()
+            sourceSettings = walk(&chain, config: config, view: v, top: selected?.value ?? "default",
+                                  topIndex: topIndex, path: &visited)
+            chain.profile = selected
+        case .webIdentityEnvironment:
+            chain = ResolvedChain(base: .none)
+            if let envRole, let envToken {
+                chain.base = .webIdentity(tokenFile: envToken, profile: nil)
+                chain.hops = [RoleHop(kind: .assumeRoleWithWebIdentity, profile: nil, roleArn: envRole,
+                                      sessionName: v.roleSessionName,
+                                      webIdentityTokenFile: envToken)]
+            }
+        case .container:
+            chain = ResolvedChain(base: .none)
+            if let c = containerURI {
+                chain.base = .container(uri: c, authorizationTokenFile: v.authTokenFile)
+            }
+        case .instanceMetadata:
+            chain = ResolvedChain(base: .instanceMetadata)
+        }
     }
 
     static func fileEvidence(_ config: SharedConfig) -> [Evidence] {
         config.files.map { Evidence($0.kind.rawValue + " file", $0.path + " (\($0.state.rawValue))", source: $0.pathSource) }
     }
 
+    /// A profile's place in `SharedConfig.profiles` (read without hashing its name again).
+    typealias ProfileIndex = Dictionary<String, Profile>.Index
+
+    /// One profile of a walked chain: its name and, when it exists, its place in `SharedConfig.profiles`.
+    struct WalkStep {
+        var name: String
+        var index: ProfileIndex?
+        /// What `finish` reads of the profile, taken while the walk has it at hand: its own region, whether it
+        /// sets an endpoint setting (read for the top only), whether it sets a checked setting besides region.
+        var region: Sourced<String>? = nil
+        var endpointSettings = false
+        var otherChecks = false
+
+        init(name: String, index: ProfileIndex?) {
+            self.name = name
+            self.index = index
+        }
+    }
+
     /// Follows `source_profile` from `top` to the base credentials, into `chain`. Hops come out base first.
     /// Returns false when no profile of the chain but `top` sets a setting `finish` compares with the top's.
+    /// `path` receives the profiles visited, top first (`topIndex`, when given, is `top`'s place).
     @discardableResult
-    static func walk(_ chain: inout ResolvedChain, config: SharedConfig, view v: EnvView, top: String) -> Bool {
+    static func walk(_ chain: inout ResolvedChain, config: SharedConfig, view v: EnvView, top: String,
+                     topIndex: ProfileIndex? = nil, path: inout [WalkStep]) -> Bool {
         var hopsTopFirst: [RoleHop] = []
-        hopsTopFirst.reserveCapacity(4)
         var sourceSettings = false
-        var path: [String] = []
+        // Emptied element by element: paths are short, and removeAll(keepingCapacity:) costs more than that.
+        while !path.isEmpty { path.removeLast() }
         path.reserveCapacity(4)
-        path.append(top)
+        path.append(WalkStep(name: top, index: nil))
         var visited: Set<String> = []
         var current = top
         var isTop = true
@@ -313,17 +373,27 @@ public enum ChainResolver {
 
         func block(_ f: Finding) { chain.blocker = f; chain.findings.append(f) }
 
+        func names() -> [String] { path.map(\.name) }
+
         while true {
-            guard let p = config.profiles[current] else {
+            // The top's place is known from `resolve`; each source profile is looked up once per visit.
+            guard let index = isTop && topIndex.map({ _ in true }) ?? false ? topIndex
+                    : config.profiles.index(forKey: current) else {
                 let ref = referencedBy
                 block(Finding(id: "chain.source-profile-missing", severity: .fail,
                               title: "source_profile \(current) does not exist",
                               evidence: [Evidence("source_profile", current, source: ref?.source),
-                                         Evidence("path", path.joined(separator: " -> "))],
+                                         Evidence("path", names().joined(separator: " -> "))],
                               why: "The SDKs stop with \"The source_profile \(current) ... does not exist\".",
                               fix: "Add [profile \(current)] or correct source_profile.", hop: hopsTopFirst.count))
                 break
             }
+            let p = config.profiles[index].value
+            path[path.count - 1].index = index
+            path[path.count - 1].region = p.sourced(.region)
+            path[path.count - 1].endpointSettings = isTop && hasEndpointSettings(p)
+            path[path.count - 1].otherChecks = p.has(.stsRegionalEndpoints) || p.has(.endpointURL)
+                || p.has(.useFIPSEndpoint)
             if !isTop, !sourceSettings {
                 for k in Self.sourceProfileChecks where p.has(k) { sourceSettings = true; break }
             }
@@ -345,7 +415,7 @@ public enum ChainResolver {
                         fix: "Remove the ignored line, or move it to a separate profile."))
                 }
                 chain.base = .webIdentity(tokenFile: tokenFile, profile: current)
-                hopsTopFirst.append(hop(.assumeRoleWithWebIdentity, p, roleArn: roleArn, view: v))
+                appendHop(&hopsTopFirst, .assumeRoleWithWebIdentity, p, roleArn: roleArn, view: v)
                 break
             }
             if let roleArn, isTop || !hasStatic {
@@ -369,7 +439,7 @@ public enum ChainResolver {
                                       hop: hopsTopFirst.count + 1))
                         break
                     }
-                    hopsTopFirst.append(hop(.assumeRole, p, roleArn: roleArn, view: v, credentialSource: cs))
+                    appendHop(&hopsTopFirst, .assumeRole, p, roleArn: roleArn, view: v, credentialSource: cs)
                     chain.base = .namedSource(Sourced(name, from: cs.source), profile: current)
                     if name == .environment, v.accessKeyId == nil,
                        v.tokenFile != nil {
@@ -392,30 +462,30 @@ public enum ChainResolver {
                                   hop: hopsTopFirst.count + 1))
                     break
                 }
-                hopsTopFirst.append(hop(.assumeRole, p, roleArn: roleArn, view: v, sourceProfile: sp))
+                appendHop(&hopsTopFirst, .assumeRole, p, roleArn: roleArn, view: v, sourceProfile: sp)
                 if sp.value == current {
-                    if hasStatic, let b = staticKeys(p, current, &chain) {
-                        chain.base = .accessKey(b)
-                    } else if !hasStatic {
-                        block(cycle(path + [current], sp))
+                    if hasStatic {
+                        setStaticKeys(p, current, &chain)
+                    } else {
+                        block(cycle(names() + [current], sp))
                     }
                     break
                 }
                 // Chains are short: a linear search beats hashing until a path gets long.
-                if path.count < 16 ? path.contains(sp.value) : visited.contains(sp.value) {
-                    block(cycle(path + [sp.value], sp))
+                if path.count < 16 ? path.contains(where: { $0.name == sp.value }) : visited.contains(sp.value) {
+                    block(cycle(names() + [sp.value], sp))
                     break
                 }
-                if path.count == 15 { visited = Set(path) }
+                if path.count == 15 { visited = Set(names()) }
                 if path.count >= 15 { visited.insert(sp.value) }
-                path.append(sp.value)
+                path.append(WalkStep(name: sp.value, index: nil))
                 referencedBy = sp
                 current = sp.value
                 isTop = false
                 continue
             }
             if hasStatic {
-                if let b = staticKeys(p, current, &chain) { chain.base = .accessKey(b) }
+                setStaticKeys(p, current, &chain)
                 break
             }
             if let cp = p.sourced(.credentialProcess) {
@@ -453,7 +523,7 @@ public enum ChainResolver {
                           title: isTop ? "Profile \(current) has no credentials"
                               : "Source profile \(current) has no credentials",
                           evidence: [Evidence("profile", current, source: p.sections.first),
-                                     Evidence("path", path.joined(separator: " -> "))],
+                                     Evidence("path", names().joined(separator: " -> "))],
                           why: "It has no keys, role_arn, web_identity_token_file, credential_process or SSO settings.",
                           fix: "Add credentials to [\(current)], or point source_profile at a profile that has them.",
                           hop: hopsTopFirst.count))
@@ -481,7 +551,9 @@ public enum ChainResolver {
                        fix: "Point one source_profile of the cycle at a profile with credentials.")
     }
 
-    static func staticKeys(_ p: Profile, _ name: String, _ chain: inout ResolvedChain) -> StaticKeys? {
+    /// Sets the chain's base to the profile's static keys (built in place: a returned StaticKeys was copied),
+    /// or its blocker when only one key is set.
+    static func setStaticKeys(_ p: Profile, _ name: String, _ chain: inout ResolvedChain) {
         guard let id = p.sourced(.awsAccessKeyId), let secret = p.sourced(.awsSecretAccessKey) else {
             let have = p.sourced(.awsAccessKeyId) ?? p.sourced(.awsSecretAccessKey)
             let f = Finding(id: "chain.partial-static-keys", severity: .fail,
@@ -490,61 +562,89 @@ public enum ChainResolver {
                             why: "The SDKs stop with a partial-credentials error.", fix: "Set both keys.", hop: 0)
             chain.blocker = f
             chain.findings.append(f)
-            return nil
+            return
         }
         let token = (p.sourced(.awsSessionToken) ?? p.sourced(.awsSecurityToken)).map {
             Sourced(Secret($0.value), from: $0.source)
         }
-        return StaticKeys(accessKeyId: id, secretAccessKey: Sourced(Secret(secret.value), from: secret.source),
-                          sessionToken: token, profile: name)
+        chain.base = .accessKey(StaticKeys(accessKeyId: id, secretAccessKey: Sourced(Secret(secret.value),
+                                                                                       from: secret.source),
+                                           sessionToken: token, profile: name))
     }
 
-    /// One hop built in a single initializer call (a RoleHop is large: every later assignment to a copy
-    /// costs more than passing the value in).
-    static func hop(_ kind: RoleHop.Kind, _ p: Profile, roleArn: Sourced<String>, view v: EnvView,
-                    sourceProfile: Sourced<String>? = nil, credentialSource: Sourced<String>? = nil) -> RoleHop {
+    /// One hop built in a single initializer call and appended in place (a RoleHop is large: every later
+    /// assignment to a copy costs more than passing the value in, and a returned one was copied).
+    static func appendHop(_ hops: inout [RoleHop], _ kind: RoleHop.Kind, _ p: Profile, roleArn: Sourced<String>,
+                          view v: EnvView, sourceProfile: Sourced<String>? = nil,
+                          credentialSource: Sourced<String>? = nil) {
+        // Chains are mostly one or two hops deep.
+        if hops.isEmpty { hops.reserveCapacity(2) }
         var duration: Sourced<Int>?
         if let d = p.sourced(.durationSeconds) {
             duration = Int(d.value).map { Sourced($0, from: d.source) }
                 ?? Sourced(-1, from: d.source)  // marks "not a number" for `finish` to report
         }
         let web = kind == .assumeRoleWithWebIdentity
-        return RoleHop(kind: kind, profile: p.name, roleArn: roleArn,
-                       sessionName: p.sourced(.roleSessionName) ?? (web ? v.roleSessionName : nil),
-                       externalId: p.sourced(.externalId), mfaSerial: p.sourced(.mfaSerial),
-                       durationSeconds: duration, webIdentityTokenFile: web ? p.sourced(.webIdentityTokenFile) : nil,
-                       sourceProfile: sourceProfile, credentialSource: credentialSource)
+        let hop = RoleHop(kind: kind, profile: p.name, roleArn: roleArn,
+                          sessionName: p.sourced(.roleSessionName) ?? (web ? v.roleSessionName : nil),
+                          externalId: p.sourced(.externalId), mfaSerial: p.sourced(.mfaSerial),
+                          durationSeconds: duration,
+                          webIdentityTokenFile: web ? p.sourced(.webIdentityTokenFile) : nil,
+                          sourceProfile: sourceProfile, credentialSource: credentialSource)
+        hops.append(consume hop)
     }
 
     /// True when a profile sets anything besides the region that decides the STS endpoint.
     static func hasEndpointSettings(_ p: Profile) -> Bool {
         p.has(.stsRegionalEndpoints) || p.has(.useFIPSEndpoint) || p.has(.useDualStackEndpoint)
-            || p.has(.endpointURL) || p.has(.ignoreConfiguredEndpointURLs) || p[.services] != nil
+            || p.has(.endpointURL) || p.has(.ignoreConfiguredEndpointURLs) || p.slots[.services] != 0
     }
 
     /// Settings of source profiles that the SDKs ignore (reported when they differ from what is used).
     static let sourceProfileChecks: [ConfigKey] = [.region, .stsRegionalEndpoints, .endpointURL, .useFIPSEndpoint]
 
     /// Per-hop region, endpoint, chaining flag and the checks that need the whole chain.
+    /// `visited` is the walk's path (top first): the profiles of the chain, read by index instead of by name.
     static func finish(_ chain: inout ResolvedChain, config: SharedConfig, view v: EnvView,
-                       sourceSettings: Bool = true) {
-        let topProfile = chain.profile.flatMap { config.profiles[$0.value] }
-        let region = v.region ?? v.defaultRegion ?? topProfile?.sourced(.region)
+                       sourceSettings: Bool = true, visited: [WalkStep] = []) {
+        // Profiles are read in place through their index: an optional Profile (large) was copied and
+        // destroyed through the runtime's value witnesses.
+        // The walk noted what is read here of each profile it visited (`WalkStep`); other names are looked up.
+        let profiles = config.profiles.values
+        func step(_ name: String) -> Int? {
+            for k in visited.indices where visited[k].name == name {
+                if case .some = visited[k].index { return k }
+            }
+            return nil
+        }
+        func regionOf(_ name: String) -> Sourced<String>? {
+            if let k = step(name) { return visited[k].region }
+            return config.profiles.index(forKey: name).flatMap { profiles[$0].sourced(.region) }
+        }
+        let topName = chain.profile?.value
+        let topStep = topName.flatMap { step($0) }
+        let topAt = topStep.flatMap { visited[$0].index } ?? topName.flatMap { config.profiles.index(forKey: $0) }
+        let region = v.region ?? v.defaultRegion ?? topName.flatMap { regionOf($0) }
         chain.region = region
-        // Most profiles set nothing about the endpoint: the region is then its only input.
-        let regionOnly = v.endpointEnvironmentEmpty && !(topProfile.map(hasEndpointSettings) ?? false)
-        let settings = regionOnly ? STSEndpointSettings(region: region)
-            : v.endpoint.adding(profile: topProfile, services: config.services, region: region)
+        // Most profiles set nothing about the endpoint: the region is then its only input, and no settings
+        // value is built (`settings` nil stands for "only the region").
+        let topEndpointSettings = topStep.map { visited[$0].endpointSettings }
+            ?? topAt.map { hasEndpointSettings(profiles[$0]) } ?? false
+        let regionOnly = v.endpointEnvironmentEmpty && !topEndpointSettings
+        let settings = regionOnly ? nil
+            : v.endpoint.adding(profile: topAt.map { profiles[$0] }, services: config.services, region: region)
         // A chain that cannot be resolved gets no region or endpoint advice: it would only add noise.
-        if chain.blocker == nil, !chain.hops.isEmpty, region == nil {
+        // `case .none =` rather than `== nil`: on an optional of an Equatable type `== nil` compared a tuple of
+        // two optionals, copied and destroyed through the runtime's value witnesses.
+        if case .none = chain.blocker, !chain.hops.isEmpty, case .none = region {
             var elsewhere: Sourced<String>?
             for h in chain.hops.indices {
-                if let name = chain.hops[h].profile, let r = config.profiles[name]?.sourced(.region) {
+                if let name = chain.hops[h].profile, let r = regionOf(name) {
                     elsewhere = r
                     break
                 }
             }
-            if elsewhere == nil, let name = chain.base.profile { elsewhere = config.profiles[name]?.sourced(.region) }
+            if case .none = elsewhere, let name = chain.base.profile { elsewhere = regionOf(name) }
             chain.findings.append(Finding(
                 id: "chain.region-missing", severity: .warn,
                 title: elsewhere != nil ? "The region of a source profile is not inherited"
@@ -556,7 +656,7 @@ public enum ChainResolver {
                 fix: "Add `region = ...` to [\(chain.profile?.value ?? "profile")] or set AWS_REGION."))
         }
         // Source profiles' own region and endpoint settings are never used: say so where they differ.
-        if chain.blocker == nil, sourceSettings, let top = chain.profile?.value {
+        if case .none = chain.blocker, sourceSettings, let top = chain.profile?.value {
             // The profiles of the hops, then the base's, read in place (no array of names per chain).
             let hopCount = chain.hops.count
             let baseProfile = chain.base.profile
@@ -570,16 +670,30 @@ public enum ChainResolver {
                 } else if (0..<i).contains(where: { profileName($0) == name }) {
                     continue
                 }
-                guard let p = config.profiles[name] else { continue }
+                let si = step(name)
+                let looked: ProfileIndex? = si == nil ? config.profiles.index(forKey: name) : nil
+                if si == nil, case .none = looked { continue }
                 for k in Self.sourceProfileChecks {
                     // Most source profiles set none of these: the used value is only looked at when they do.
-                    guard p.has(k), let own = p.sourced(k) else { continue }
+                    let own: Sourced<String>?
+                    if let si {
+                        if k == .region {
+                            own = visited[si].region
+                        } else if visited[si].otherChecks, let pi = visited[si].index {
+                            own = profiles[pi].sourced(k)
+                        } else {
+                            own = nil
+                        }
+                    } else {
+                        own = looked.flatMap { profiles[$0].sourced(k) }
+                    }
+                    guard let own else { continue }
                     let used: Sourced<String>?
                     switch k {
                     case .region: used = region
-                    case .stsRegionalEndpoints: used = settings.stsRegionalEndpoints
-                    case .endpointURL: used = settings.profileEndpoint
-                    default: used = settings.useFIPS
+                    case .stsRegionalEndpoints: used = settings?.stsRegionalEndpoints
+                    case .endpointURL: used = settings?.profileEndpoint
+                    default: used = settings?.useFIPS
                     }
                     guard used?.value != own.value else { continue }
                     let key = k.name
@@ -596,8 +710,8 @@ public enum ChainResolver {
         }
         // Every hop's STS client is configured from the same profile and environment: one resolution.
         guard !chain.hops.isEmpty else { return }
-        let ep = v.endpoints.resolve(settings)
-        if chain.blocker == nil, !ep.findings.isEmpty { chain.findings += ep.findings }
+        let ep = settings.map { v.endpoints.resolve($0) } ?? v.endpoints.resolve(region: region)
+        if case .none = chain.blocker, !ep.findings.isEmpty { chain.findings += ep.findings }
         let baseIsRoleSession = chain.base.isRoleSession
         // The hops are taken out of the chain while they are completed, so each is written in place once.
         var hops = chain.hops
@@ -648,27 +762,53 @@ public enum ChainResolver {
     }
 }
 
+/// A buffer lent to one resolution at a time (an `EnvView` is used by one thread).
+final class WalkScratch {
+    @exclusivity(unchecked) var path: [ChainResolver.WalkStep] = []
+
+    /// The buffer, moved out (no copy of its storage); put it back with `path = ...`.
+    func take() -> [ChainResolver.WalkStep] {
+        var p: [ChainResolver.WalkStep] = []
+        swap(&p, &path)
+        return p
+    }
+}
+
 /// Remembers the STS endpoint of each region when only the region decides it (the common case): the
 /// result then depends on the region's value alone, not on where it was set, and building it costs strings.
+/// Used by one resolution at a time (an `EnvView` is not shared across threads): no dynamic exclusivity checks.
 final class EndpointCache {
-    var byRegion: [String: STSEndpoint] = [:]
-    var last: (region: String, endpoint: STSEndpoint)?
+    @exclusivity(unchecked) var byRegion: [String: STSEndpoint] = [:]
+    /// The last few regions resolved and their endpoints, newest first (compared before hashing: the
+    /// profiles of a file mostly cycle through a few regions). Two arrays, not an optional tuple: the
+    /// compiler copies an optional tuple through the runtime's value witnesses.
+    @exclusivity(unchecked) var recentRegions: [String] = []
+    @exclusivity(unchecked) var recentEndpoints: [STSEndpoint] = []
 
     func resolve(_ s: STSEndpointSettings) -> STSEndpoint {
         guard s.stsRegionalEndpoints == nil, s.useFIPS == nil, s.useDualStack == nil, s.envServiceEndpoint == nil,
               s.servicesEndpoint == nil, s.envGlobalEndpoint == nil, s.profileEndpoint == nil,
               s.ignoreConfiguredEndpoints == nil else { return STSEndpoint.resolve(s, hop: 1) }
-        let key = s.region?.value ?? ""
-        // Consecutive profiles mostly share a region: compare with the last one before hashing.
-        if let last, last.region == key { return last.endpoint }
+        return resolve(region: s.region)
+    }
+
+    /// The endpoint when the region is the only setting (no settings value is built unless it is new).
+    func resolve(region: Sourced<String>?) -> STSEndpoint {
+        let key = region?.value ?? ""
+        for i in recentRegions.indices where recentRegions[i] == key { return recentEndpoints[i] }
         let ep: STSEndpoint
         if let hit = byRegion[key] {
             ep = hit
         } else {
-            ep = STSEndpoint.resolve(s, hop: 1)
+            ep = STSEndpoint.resolve(STSEndpointSettings(region: region), hop: 1)
             if byRegion.count < 64 { byRegion[key] = ep }
         }
-        last = (key, ep)
+        if recentRegions.count == 4 {
+            recentRegions.removeLast()
+            recentEndpoints.removeLast()
+        }
+        recentRegions.insert(key, at: 0)
+        recentEndpoints.insert(ep, at: 0)
         return ep
     }
 }

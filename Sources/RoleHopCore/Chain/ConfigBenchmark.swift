@@ -52,6 +52,15 @@ extension ChainResolver {
     /// Resolves every profile as if selected with `--profile`.
     public static func resolveAll(config: SharedConfig, environment: Environment) -> [ResolvedChain] {
         let view = EnvView(environment)
-        return config.profileNames.map { resolve(config: config, view: view, selection: Selection(flag: $0)) }
+        // Each chain is resolved in its array slot: a ResolvedChain is large, and a returned one was copied.
+        let names = config.profileNames
+        return [ResolvedChain](unsafeUninitializedCapacity: names.count) { buffer, count in
+            guard let base = buffer.baseAddress else { return }
+            for name in names {
+                (base + count).initialize(to: ResolvedChain())
+                count += 1
+                resolve(config: config, view: view, selection: Selection(flag: name), into: &buffer[count - 1])
+            }
+        }
     }
 }

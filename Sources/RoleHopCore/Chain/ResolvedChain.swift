@@ -24,7 +24,11 @@ public struct ResolvedChain: Sendable {
     /// Why the chain cannot be resolved at all (the SDKs would fail before any network call), or nil.
     public var blocker: Finding?
 
-    public var isResolvable: Bool { blocker == nil }
+    public var isResolvable: Bool {
+        // Not `blocker == nil`: that compares two optional Findings through the runtime's value witnesses.
+        if case .none = blocker { return true }
+        return false
+    }
 
     public init(profile: Sourced<String>? = nil, base: BaseCredentials = .none, hops: [RoleHop] = [],
                 region: Sourced<String>? = nil, findings: [Finding] = [], candidates: [CredentialCandidate] = [],
@@ -150,12 +154,15 @@ public struct RoleHop: Sendable, Hashable {
     /// True when the calling credentials are themselves role credentials (the one-hour chaining limit).
     public var isChained: Bool
 
+    /// The endpoint of a hop not yet completed by the resolver; one value (its source's box is shared).
+    public static let unsetEndpoint = Sourced("https://sts.amazonaws.com", from: .defaultValue("unset"))
+
     public init(kind: Kind, profile: String?, roleArn: Sourced<String>, sessionName: Sourced<String>? = nil,
                 externalId: Sourced<String>? = nil, mfaSerial: Sourced<String>? = nil,
                 durationSeconds: Sourced<Int>? = nil, webIdentityTokenFile: Sourced<String>? = nil,
                 sourceProfile: Sourced<String>? = nil, credentialSource: Sourced<String>? = nil,
                 region: Sourced<String>? = nil,
-                stsEndpoint: Sourced<String> = Sourced("https://sts.amazonaws.com", from: .defaultValue("unset")),
+                stsEndpoint: Sourced<String> = RoleHop.unsetEndpoint,
                 signingRegion: String = "us-east-1", isChained: Bool = false) {
         self.kind = kind
         self.profile = profile

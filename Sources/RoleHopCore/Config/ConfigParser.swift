@@ -91,6 +91,7 @@ public enum ConfigParser {
         bytes.withUnsafeBufferPointer { buffer in
             var p = Parser(bytes: buffer, path: path, kind: kind)
             p.run()
+            p.flush()
             return ParsedConfigFile(path: path, kind: kind, sections: p.sections, findings: p.findings, error: p.error)
         }
     }
@@ -130,6 +131,9 @@ private struct Parser {
 
     /// Index in `sections` of the section being filled; nil before the first header.
     var current: Int?
+    /// The properties of the section being filled, moved into it when the section ends (`flush`): appending
+    /// to a local array costs no uniqueness checks of the sections array per line.
+    var props: [ConfigProperty] = []
     /// True after a header that the rules ignore (bad name, wrong prefix): its lines are skipped.
     var skipping = false
     var sawHeader = false
@@ -170,6 +174,12 @@ private struct Parser {
                                 evidence: [Evidence("line", text, source: src(line, column))], why: why, fix: fix))
     }
 
+    /// The index of the first `byte` in `a..<b`, or `b`.
+    func find(_ byte: UInt8, _ a: Int, _ b: Int) -> Int {
+        guard a < b, let base = bytes.baseAddress, let hit = memchr(base + a, Int32(byte), b - a) else { return b }
+        return UnsafeRawPointer(hit).assumingMemoryBound(to: UInt8.self) - base
+    }
+
     /// Text of a byte range for messages and values; invalid UTF-8 is repaired (and reported per line).
     func text(_ a: Int, _ b: Int) -> String {
         a >= b ? "" : String(decoding: UnsafeBufferPointer(rebasing: bytes[a..<b]), as: UTF8.self)
@@ -189,6 +199,23 @@ private struct Parser {
         // A UTF-8 byte order mark is skipped, as the SDKs' readers do.
         if n >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
         var invalidUTF8Reported = 0
+        // Non-ASCII bytes are looked for once in the whole file, 8 at a time: an ASCII file (the common case)
+        // then needs no per-line UTF-8 check.
+        var fileHasHigh = false
+        if let base = bytes.baseAddress {
+            var k = start
+            while k + 8 <= n {
+                if UnsafeRawPointer(base + k).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 != 0 {
+                    fileHasHigh = true
+                    break
+                }
+                k += 8
+            }
+            while !fileHasHigh, k < n {
+                if bytes[k] >= 0x80 { fileHasHigh = true }
+                k += 1
+            }
+        }
         while start < n || (start == n && line == 0 && n == 0) {
             if start == n { break }
             line += 1
@@ -199,7 +226,7 @@ private struct Parser {
                 end = UnsafeRawPointer(nl).assumingMemoryBound(to: UInt8.self) - base
             }
             var high = false
-            var k = start
+            var k = fileHasHigh && invalidUTF8Reported < 5 ? start : end
             while k + 8 <= end {
                 if UnsafeRawPointer(base + k).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 != 0 {
                     high = true
@@ -260,7 +287,15 @@ private struct Parser {
         property(s, e)
     }
 
+    /// Moves the pending properties into the current section.
+    mutating func flush() {
+        guard let cur = current, !props.isEmpty else { return }
+        swap(&sections[cur].properties, &props)
+        props = []
+    }
+
     mutating func header(_ s: Int, _ e: Int) {
+        flush()
         sawHeader = true
         lastProperty = nil
         inSubBlock = false
@@ -342,16 +377,16 @@ private struct Parser {
             return
         }
         skipping = false
-        // Sections hold a few properties: one allocation up front instead of growing 1, 2, 4.
-        var properties: [ConfigProperty] = []
-        properties.reserveCapacity(4)
         sections.append(ConfigSection(kind: sectionKind, name: text(nameStart, b), isBareDefault: bare,
-                                      source: src(line, 1), properties: properties))
+                                      source: src(line, 1), properties: []))
         current = sections.count - 1
+        // Sections hold a few properties: one allocation up front instead of growing 1, 2, 4.
+        props.reserveCapacity(4)
     }
 
     mutating func skipSection(_ s: Int, _ e: Int, why: String, fix: String, id: String = "config.section-ignored") {
         skipping = true
+        flush()
         current = nil
         warn(id, "Section on line \(line) is ignored", line: line, column: 1, text: excerpt(s, e), why: why, fix: fix)
     }
@@ -364,8 +399,8 @@ private struct Parser {
         }
         lastProperty = nil
         inSubBlock = false
-        var eq = s
-        while eq < e, bytes[eq] != UInt8(ascii: "=") { eq += 1 }
+        // memchr looks for the delimiter (and below for comment starts) a word at a time.
+        let eq = find(UInt8(ascii: "="), s, e)
         guard eq < e else {
             var colon = s
             while colon < e, bytes[colon] != UInt8(ascii: ":") { colon += 1 }
@@ -393,10 +428,12 @@ private struct Parser {
         var va = eq + 1
         while va < e, ConfigParser.isSpace(bytes[va]) { va += 1 }
         var vb = e
-        var i = va
-        while i < e {
-            let b = bytes[i]
-            if (b == UInt8(ascii: "#") || b == UInt8(ascii: ";")), i > va, ConfigParser.isSpace(bytes[i - 1]) {
+        // Candidates for a comment start: the next `#` and the next `;` (values rarely hold either).
+        var nextHash = find(UInt8(ascii: "#"), va, e)
+        var nextSemi = find(UInt8(ascii: ";"), va, e)
+        while nextHash < e || nextSemi < e {
+            let i = min(nextHash, nextSemi)
+            if i > va, ConfigParser.isSpace(bytes[i - 1]) {
                 vb = i
                 if !skipping {
                     warn("config.portability.inline-comment",
@@ -408,7 +445,11 @@ private struct Parser {
                 }
                 break
             }
-            i += 1
+            if i == nextHash {
+                nextHash = find(UInt8(ascii: "#"), i + 1, e)
+            } else {
+                nextSemi = find(UInt8(ascii: ";"), i + 1, e)
+            }
         }
         while vb > va, ConfigParser.isSpace(bytes[vb - 1]) { vb -= 1 }
         if skipping { return }
@@ -427,17 +468,20 @@ private struct Parser {
         } else {
             prop = ConfigProperty(key: lowerKey(ka, kb), value: text(va, vb), source: src(line, column))
         }
-        sections[cur].properties.append(prop)
-        lastProperty = sections[cur].properties.count - 1
+        _ = cur
+        props.append(prop)
+        lastProperty = props.count - 1
         inSubBlock = va == vb
     }
 
     /// The interned key these bytes spell (case-insensitively), without building a String.
     func knownKey(_ a: Int, _ b: Int) -> ConfigKey? {
         guard b - a <= 31 else { return nil }
+        // Keys are almost always written in lower case: try the bytes as they are first.
+        if let k = ConfigKey.lookup(UnsafeBufferPointer(rebasing: bytes[a..<b])) { return k }
         var hasUpper = false
         for i in a..<b where bytes[i] >= 0x41 && bytes[i] <= 0x5A { hasUpper = true; break }
-        if !hasUpper { return ConfigKey.lookup(UnsafeBufferPointer(rebasing: bytes[a..<b])) }
+        if !hasUpper { return nil }
         var lowered = Array(bytes[a..<b])
         for i in lowered.indices where lowered[i] >= 0x41 && lowered[i] <= 0x5A { lowered[i] += 0x20 }
         return lowered.withUnsafeBufferPointer { ConfigKey.lookup($0) }
@@ -459,7 +503,7 @@ private struct Parser {
             return
         }
         if skipping { return }
-        guard let cur = current, let lp = lastProperty else {
+        guard current != nil, let lp = lastProperty else {
             fail("config.parse.continuation-without-property", "Expected a property definition, found continuation",
                  line: line, column: first - s + 1, text: excerpt(s, e))
             return
@@ -492,11 +536,11 @@ private struct Parser {
             while va < b, ConfigParser.isSpace(bytes[va]) { va += 1 }
             let sub = ConfigProperty(key: lowerKey(first, kb), value: text(va, b),
                                      source: src(line, (va < b ? va : first) - s + 1))
-            sections[cur].properties[lp].subProperties.append(sub)
+            props[lp].subProperties.append(sub)
             // The raw value keeps the sub-property lines, as the SDKs expose it (`"\nname = value"`).
-            sections[cur].properties[lp].value += "\n" + text(first, b)
+            props[lp].value += "\n" + text(first, b)
         } else {
-            sections[cur].properties[lp].value += "\n" + text(first, b)
+            props[lp].value += "\n" + text(first, b)
         }
     }
 }

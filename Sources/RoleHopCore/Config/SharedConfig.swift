@@ -107,14 +107,16 @@ public struct Profile: Sendable, Hashable {
     public func sourced(_ key: ConfigKey) -> Sourced<String>? {
         let i = slots[key]
         guard i != 0 else { return nil }
-        let p = orderedProperties[i - 1]
-        return p.value.isEmpty ? nil : Sourced(p.value, from: p.source)
+        // The two fields read in place: copying the whole property retained and released its key and list too.
+        return orderedProperties.withUnsafeBufferPointer { b in
+            b[i - 1].value.isEmpty ? nil : Sourced(b[i - 1].value, from: b[i - 1].source)
+        }
     }
 
     /// True when a known key has a non-empty value (no copy of the value).
     public func has(_ key: ConfigKey) -> Bool {
         let i = slots[key]
-        return i != 0 && !orderedProperties[i - 1].value.isEmpty
+        return i != 0 && orderedProperties.withUnsafeBufferPointer { !$0[i - 1].value.isEmpty }
     }
 
     public static func == (a: Profile, b: Profile) -> Bool {
@@ -185,30 +187,34 @@ public struct SharedConfig: Sendable {
         var reportedBareDefault = false
         profiles.reserveCapacity(profiles.count + file.sections.count)
         profileNames.reserveCapacity(profileNames.count + file.sections.count)
-        for section in file.sections {
-            switch section.kind {
+        for si in file.sections.indices {
+            switch file.sections[si].kind {
             case .profile:
-                if section.isBareDefault && hasPrefixedDefault {
+                // Read in place: copying a whole section per iteration cost more than the fields used.
+                if file.sections[si].isBareDefault && hasPrefixedDefault {
                     if !reportedBareDefault {
                         reportedBareDefault = true
                         findings.append(Finding(
                             id: "config.portability.default-profile", severity: .warn,
                             title: "[default] is ignored because [profile default] exists in \(file.path)",
-                            evidence: [Evidence("ignored", "[default]", source: section.source)],
+                            evidence: [Evidence("ignored", "[default]", source: file.sections[si].source)],
                             why: "The shared rules use [profile default] and drop [default]; botocore keeps "
                             + "whichever of the two comes last in the file, so the SDKs read different settings.",
                             fix: "Keep one of the two sections."))
                     }
                     continue
                 }
-                let index = profiles.index(forKey: section.name)
-                if index == nil {
-                    profileNames.append(section.name)
-                    let fresh = Profile(name: section.name, sections: [section.source], adopting: section.properties) {
-                        findings.append(Self.duplicateFinding(old: $0, new: $1, sectionName: section.name))
-                    }
-                    profiles[section.name] = fresh
-                } else {
+                let name = file.sections[si].name
+                // The common case is a new profile: inserted with one hashing of its name, and put back if the
+                // name was already there (then the sections merge below).
+                var duplicates: [Finding] = []
+                let fresh = Profile(name: name, sections: [file.sections[si].source],
+                                    adopting: file.sections[si].properties) {
+                    duplicates.append(Self.duplicateFinding(old: $0, new: $1, sectionName: name))
+                }
+                if let existing = profiles.updateValue(fresh, forKey: name) {
+                    profiles[name] = existing
+                    let section = file.sections[si]
                     let previous = profiles[section.name]?.sections ?? []
                     if let first = previous.first(where: { $0.filePath == file.path }) {
                         findings.append(Self.duplicateSectionFinding(section, first: first, path: file.path))
@@ -219,8 +225,12 @@ public struct SharedConfig: Sendable {
                             findings.append(Self.duplicateFinding(old: old, new: p, sectionName: section.name))
                         }
                     }
+                } else {
+                    profileNames.append(name)
+                    findings += duplicates
                 }
             case .ssoSession, .services:
+                let section = file.sections[si]
                 var named = (section.kind == .ssoSession ? ssoSessions : services)[section.name]
                     ?? NamedSection(name: section.name, sections: [], properties: [:])
                 if let first = named.sections.first(where: { $0.filePath == file.path }) {

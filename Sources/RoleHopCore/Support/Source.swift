@@ -3,6 +3,11 @@ import Synchronization
 /// Where a value came from: a file position, an environment variable, a command-line flag, a default.
 ///
 /// Every setting rolehop shows carries one, so a person can go straight to the line to change.
+///
+/// The cases that hold a String are `indirect` (the String lives in a box): a Source is then 13 bytes and a
+/// `Sourced<String>` fits in four registers, so the compiler copies an optional one with two reference-count
+/// operations. With the Strings inline (17 bytes) every copy of a `Sourced<String>?` went through the
+/// runtime's value witnesses, about 140 instructions each (issue 11: a RoleHop holds ten of them).
 public enum Source: Sendable, Hashable, CustomStringConvertible {
     /// A position in a file; `line` and `column` are 1-based, `column` 0 when unknown. The file is an index into
     /// the process's table of paths (`SourceFile`), so a position is three integers: copying a sourced value
@@ -10,15 +15,15 @@ public enum Source: Sendable, Hashable, CustomStringConvertible {
     /// Made with `.file(path:line:column:)`.
     case file(SourceFile, line: Int32, column: Int32)
     /// An environment variable, by name.
-    case environment(String)
+    indirect case environment(String)
     /// A command-line flag, by its spelling (`--profile`).
-    case flag(String)
+    indirect case flag(String)
     /// A built-in default, with a short reason (`"SDK default"`).
-    case defaultValue(String)
+    indirect case defaultValue(String)
     /// Computed from other values (for example a region inherited through `source_profile`).
-    case derived(String)
+    indirect case derived(String)
     /// Fetched over the network (a URL, or an API call such as `iam:GetRole`).
-    case remote(String)
+    indirect case remote(String)
 
     public var description: String {
         switch self {

@@ -44,6 +44,10 @@ let parseCases: [ParseCase] = [
     ParseCase(name: "adjacent comment chars stay in values",
               config: "[profile foo]\nname = value; Adjacent semicolons\nname2 = value# Adjacent pound signs",
               profiles: ["foo": ["name": "value; Adjacent semicolons", "name2": "value# Adjacent pound signs"]]),
+    // The comment is the first `#` or `;` after whitespace, whichever of the two characters comes first.
+    ParseCase(name: "adjacent comment chars before a real comment",
+              config: "[profile foo]\nname = a#b;c ;d #e\nname2 = a;b#c #d ;e\nname3 = #x ;y\nname4 = ;x",
+              profiles: ["foo": ["name": "a#b;c", "name2": "a;b#c", "name3": "#x", "name4": ";x"]]),
     ParseCase(name: "continuation", config: "[profile foo]\nname = value\n -continued",
               profiles: ["foo": ["name": "value\n-continued"]]),
     ParseCase(name: "continuations trimmed, comments kept",
