@@ -340,7 +340,8 @@ def core_config_bench(n, tiny):
     r = subprocess.run(["sh", os.path.join(HERE, "config_bench_core.sh"), str(n)], cwd=ROOT, capture_output=True,
                        text=True)
     m = re.search(r"best of 9: ([0-9.]+) ms", r.stdout)
-    return float(m.group(1)) / 1000 if m else None
+    d = re.search(r"best of 9 \(glibc's default trim threshold\): ([0-9.]+) ms", r.stdout)
+    return (float(m.group(1)) / 1000, float(d.group(1)) / 1000 if d else None) if m else None
 
 
 def config_bench(t, binary, reps, tmp, tiny):
@@ -368,9 +369,16 @@ def config_bench(t, binary, reps, tmp, tiny):
         t.notes.append("(c) botocore is not installed: no reference figure")
     ref = f"{fmt_ms(boto['cpu'])} (+{fmt_ms(boto['imp'])} import)" if boto else ""
     if core is not None:
+        core, default_trim = core
         t.add("c", f"{n} profiles: parse + resolve every chain (CPU)", fmt_ms(core), ref,
               f"{boto['cpu'] / core:.1f}x" if boto else "", ">= 20x botocore",
               boto["cpu"] >= 20 * core if boto else None)
+        if default_trim is not None:
+            t.add("c", f"{n} profiles: the same with glibc's default trim threshold", fmt_ms(default_trim), ref,
+                  f"{boto['cpu'] / default_trim:.1f}x" if boto else "")
+            t.notes.append("(c) the target row runs with a fixed glibc malloc trim threshold: with glibc's own, "
+                           "whether warm iterations re-fault a trimmed heap depends on the sizes of the largest "
+                           "arrays (bench/config_bench_core.sh); the row below it is the run without")
     else:
         t.skip("c", f"{n} profiles: ConfigBenchmark.run", "tiny mode or no swiftc (it compiles bench/config_bench_core.sh)")
     t.add("c", f"{n} profiles: rolehop chain --all-profiles (process, text output): CPU", fmt_ms(e2e["cpu"]), ref,

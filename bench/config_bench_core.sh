@@ -16,7 +16,8 @@ for _ in 0..<$ITER {
     if r.seconds < best { best = r.seconds }
     profiles = r.profiles
 }
-print("ConfigBenchmark.run(profileCount: $N): \(profiles) profiles, best of $ITER: \(best * 1000) ms")
+let label = CommandLine.arguments.count > 1 ? " (" + CommandLine.arguments[1] + ")" : ""
+print("ConfigBenchmark.run(profileCount: $N): \(profiles) profiles, best of $ITER\(label): \(best * 1000) ms")
 SWIFT
 # Compiled inside $OUT/core so swiftc's side files (ConfigBench-1.swiftmodule, ...) stay out of the tree.
 ROOT=$(pwd)
@@ -28,4 +29,6 @@ ROOT=$(pwd)
 # the few largest arrays, and when it did every later iteration page-faulted the heap back in (2,000-4,000
 # faults, 5-15 ms of system time counted in the thread CPU time). A fixed threshold keeps the warm iterations
 # measuring parse + merge + resolve; the first (cold) iteration still faults, as a single CLI run does.
+# The run as glibc would do it by default follows, labelled, so the table can show both.
 GLIBC_TUNABLES=glibc.malloc.trim_threshold=1073741824 "$OUT/core/bench"
+"$OUT/core/bench" "glibc's default trim threshold"
