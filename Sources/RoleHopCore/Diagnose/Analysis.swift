@@ -76,6 +76,9 @@ public struct HopPlan: Sendable {
     public var callerPolicies: [PolicyDocumentText]
     /// The ARN that calls (AssumeRole only): the previous hop's session, or nil when unknown offline.
     public var callerArn: String?
+    /// The role's MaxSessionDuration in seconds, when its documents carry it (`aws iam get-role` JSON in
+    /// `--policy-dir`, or a live IAM read), with where it came from.
+    public var maxSessionDuration: Sourced<Int>? = nil
     public var trust: TrustResult?
     /// ok: predicted to succeed; fail: predicted to fail; info: not enough to predict.
     public var predicted: Severity
@@ -211,6 +214,7 @@ public enum Analyzer {
                 }
             }
             plan.trustPolicy = docs?.trustPolicy
+            plan.maxSessionDuration = Self.maxSessionDuration(docs)
             if hop.kind == .assumeRole {
                 plan.callerArn = previous?.arn
                 plan.callerPolicies = previous?.policies ?? []
@@ -226,11 +230,33 @@ public enum Analyzer {
                         findings: sortFindings(dedupe(findings)), unusable: unusable)
     }
 
+    /// A role's MaxSessionDuration from its documents, sourced like its trust policy (the get-role JSON file, or
+    /// the IAM read).
+    static func maxSessionDuration(_ docs: RoleDocuments?) -> Sourced<Int>? {
+        guard let docs, let max = docs.maxSessionDuration else { return nil }
+        return Sourced(max, from: docs.trustPolicy?.source ?? .remote("IAM GetRole"))
+    }
+
     /// Predicts a hop from its documents: the trust evaluation, then what overrides it (a blocking chain finding,
     /// an unusable token).
     static func evaluate(_ plan: inout HopPlan, chain: ResolvedChain, token: TokenFileReport?, verification: Finding?,
                          previousKnown: Bool) {
         analyzeTrust(&plan, token: token, previousKnown: previousKnown)
+        if let max = plan.maxSessionDuration, let d = plan.hop.durationSeconds, d.value > max.value {
+            plan.findings.append(Finding(
+                id: "diagnose.duration-exceeds-max", severity: .fail,
+                title: "Hop \(plan.number): duration_seconds \(d.value) is over \(plan.roleName)'s MaxSessionDuration (\(max.value) s)",
+                evidence: [Evidence("duration_seconds", String(d.value), source: d.source),
+                           Evidence("MaxSessionDuration", String(max.value), source: max.source)],
+                why: "STS refuses a session longer than the role allows with ValidationError (\"The requested "
+                    + "DurationSeconds exceeds the MaxSessionDuration set for this role\"), whatever the trust policy says.",
+                fix: "Lower duration_seconds to \(max.value) or less, or raise the role's maximum: "
+                    + "aws iam update-role --role-name \(plan.roleName) --max-session-duration \(d.value)",
+                docURL: "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_update-role-settings.html",
+                hop: plan.number))
+            plan.predicted = .fail
+            plan.prediction = "duration_seconds \(d.value) is over the role's MaxSessionDuration (\(max.value) s)"
+        }
         if let blocking = chain.findings.first(where: { $0.hop == plan.number && $0.severity == .fail }) {
             plan.predicted = .fail
             plan.prediction = blocking.title
@@ -255,6 +281,10 @@ public enum Analyzer {
             var changed = false
             if plan.trustPolicy == nil, let t = remote[p]?.trustPolicy {
                 plan.trustPolicy = t
+                changed = true
+            }
+            if plan.maxSessionDuration == nil, let m = remote[p].flatMap(Self.maxSessionDuration) {
+                plan.maxSessionDuration = m
                 changed = true
             }
             if plan.hop.kind == .assumeRole, plan.callerPolicies.isEmpty, p > 0,

@@ -112,4 +112,49 @@ struct DiagnosisTests {
         #expect(long.allSatisfy { $0.count <= 30 })
         #expect(long.joined().filter { $0 == "x" }.count == 100)
     }
+
+    /// A role whose documents carry MaxSessionDuration (`aws iam get-role` JSON in --policy-dir, or an IAM read)
+    /// and a profile asking for longer: predicted to fail before any call, with both values and their sources.
+    @Test(arguments: [(7200, true), (3600, false), (nil as Int?, false)])
+    func aDurationOverTheRolesMaximumIsPredictedToFail(duration: Int?, fails: Bool) {
+        let config = """
+            [profile app]
+            role_arn = arn:aws:iam::111122223333:role/app
+            web_identity_token_file = /token
+            """ + (duration.map { "\nduration_seconds = \($0)" } ?? "")
+        let getRole = #"{"Role": {"RoleName": "app", "MaxSessionDuration": 3600, "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::111122223333:oidc-provider/oidc.example"}, "Action": "sts:AssumeRoleWithWebIdentity"}]}}}"#
+        let files = ["/root/.aws/config": config, "/token": "a.b.c", "/policies/app.trust.json": getRole]
+        let a = Analyzer.analyze(Self.input(files: files, env: ["HOME": "/root", "AWS_PROFILE": "app", "AWS_REGION": "us-east-1"],
+                                            policyDir: "/policies"))
+        let plan = a.plans.first
+        #expect(plan?.maxSessionDuration?.value == 3600)
+        #expect(plan?.maxSessionDuration?.source.description.contains("/policies/app.trust.json") == true)
+        let f = a.findings.first { $0.id == "diagnose.duration-exceeds-max" }
+        #expect((f != nil) == fails)
+        if fails {
+            #expect(plan?.predicted == .fail)
+            #expect(f?.severity == .fail)
+            #expect(f?.evidence.map(\.value) == ["7200", "3600"])
+            #expect(f?.hop == 1)
+        }
+    }
+
+    /// The same maximum read live from IAM reaches the plan through `Analyzer.applying(remote:to:)`.
+    @Test func aMaximumReadFromIAMIsAppliedToThePlan() {
+        let config = """
+            [profile app]
+            role_arn = arn:aws:iam::111122223333:role/app
+            web_identity_token_file = /token
+            duration_seconds = 43200
+            """
+        let a = Analyzer.analyze(Self.input(files: ["/root/.aws/config": config, "/token": "a.b.c"],
+                                            env: ["HOME": "/root", "AWS_PROFILE": "app", "AWS_REGION": "us-east-1"]))
+        #expect(!a.findings.contains { $0.id == "diagnose.duration-exceeds-max" })
+        var docs = RoleDocuments(roleName: "app")
+        docs.maxSessionDuration = 7200
+        let b = Analyzer.applying(remote: [0: docs], to: a)
+        #expect(b.plans.first?.maxSessionDuration?.source == .remote("IAM GetRole"))
+        #expect(b.findings.contains { $0.id == "diagnose.duration-exceeds-max" && $0.hop == 1 })
+        #expect(b.plans.first?.predicted == .fail)
+    }
 }
