@@ -12,7 +12,13 @@ public enum ChainResolver {
     public struct Selection: Sendable {
         /// `--profile`.
         public var flag: String?
+        /// The flag's place in `SharedConfig.profiles`, when the caller already knows it (`resolveAll`).
+        var index: ProfileIndex?
         public init(flag: String? = nil) { self.flag = flag }
+        init(flag: String, index: ProfileIndex?) {
+            self.flag = flag
+            self.index = index
+        }
     }
 
     /// The environment variables resolution reads, looked up once (`resolveAll` shares one for every profile).
@@ -144,7 +150,12 @@ public enum ChainResolver {
         }
 
         // The selected profile's place in the dictionary: looked up once, read by index in `walk` and `finish`.
-        let topIndex = selected.flatMap { config.profiles.index(forKey: $0.value) }
+        let topIndex: ProfileIndex?
+        if let known = selection.index, selection.flag?.isEmpty == false {
+            topIndex = known
+        } else {
+            topIndex = selected.flatMap { config.profiles.index(forKey: $0.value) }
+        }
         if explicit, let s = selected, case .none = topIndex {
             let blocker = Finding(id: "chain.profile-not-found", severity: .fail,
                                   title: "Profile \(s.value) does not exist",
@@ -173,7 +184,7 @@ public enum ChainResolver {
                     .compactMap { $0 }))
         }
         if let s = selected {
-            candidates.append(CredentialCandidate(kind: .profile, status: .shadowed, summary: "profile " + s.value,
+            candidates.append(CredentialCandidate(kind: .profile, status: .shadowed, summary: prefixed("profile ", s.value),
                                                   evidence: [Evidence("profile", s.value, source: s.source)]))
         }
         let envRole = v.roleArn
@@ -328,6 +339,21 @@ public enum ChainResolver {
             }
         case .instanceMetadata:
             chain = ResolvedChain(base: .instanceMetadata)
+        }
+    }
+
+    /// `prefix + s`, built in one piece: short results (most profile names) become a small string directly
+    /// (`+` went through the general append path, about 250 instructions per profile).
+    static func prefixed(_ prefix: StaticString, _ s: String) -> String {
+        var s = s
+        let n = prefix.utf8CodeUnitCount
+        return s.withUTF8 { tail in
+            String(unsafeUninitializedCapacity: n + tail.count) { buffer in
+                guard let base = buffer.baseAddress else { return 0 }
+                base.initialize(from: prefix.utf8Start, count: n)
+                if let t = tail.baseAddress { (base + n).initialize(from: t, count: tail.count) }
+                return n + tail.count
+            }
         }
     }
 
@@ -872,7 +898,8 @@ final class ResolvedSuffixes {
         }
         entries[slot] = Entry(reusable: true, settings: settings, start: Int32(truncatingIfNeeded: steps.count),
                               count: Int32(truncatingIfNeeded: path.count))
-        steps.append(contentsOf: path)
+        // A taken-over chain copies the steps after the first: a one-profile path stores none.
+        if path.count > 1 { steps.append(contentsOf: path) }
     }
 
     /// The slot of `name`'s reusable chain, when `ordinal` names an already resolved slot of that name.

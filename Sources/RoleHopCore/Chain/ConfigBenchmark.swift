@@ -65,12 +65,21 @@ extension ChainResolver {
             let memo = ResolvedSuffixes(chains: base, names: names)
             view.scratch.memo = memo
             defer { view.scratch.memo = nil }
-            for name in names {
-                (base + count).initialize(to: ResolvedChain())
-                count += 1
+            // Every slot starts as one empty chain, copied in (building one per slot built it twice).
+            base.initialize(repeating: ResolvedChain(), count: names.count)
+            count = names.count
+            // Each profile's place in the dictionary, found through its ordinal instead of hashing its name.
+            var places = [ProfileIndex?](repeating: nil, count: names.count)
+            let values = config.profiles.values
+            for place in values.indices {
+                let o = values[place].ordinal
+                if o >= 0, o < names.count, names[o] == values[place].name { places[o] = place }
+            }
+            for i in names.indices {
                 view.scratch.lastWalkReusable = false
                 // Through the pointer: `&buffer[i]` copied the chain out and back (a ResolvedChain is large).
-                resolve(config: config, view: view, selection: Selection(flag: name), into: &(base + count - 1).pointee)
+                resolve(config: config, view: view, selection: Selection(flag: names[i], index: places[i]),
+                        into: &(base + i).pointee)
                 memo.record(reusable: view.scratch.lastWalkReusable, path: view.scratch.path)
             }
         }

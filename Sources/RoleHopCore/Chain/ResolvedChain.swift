@@ -30,19 +30,6 @@ public struct ResolvedChain: Sendable {
         return false
     }
 
-    /// An empty chain, stored field by field: `resolveAll` initializes each of its slots with one, and the
-    /// defaulted initializer below built it aside and copied it in (about 360 instructions per profile).
-    @inline(__always)
-    public init() {
-        profile = nil
-        base = .none
-        hops = []
-        region = nil
-        findings = []
-        candidates = []
-        blocker = nil
-    }
-
     public init(profile: Sourced<String>? = nil, base: BaseCredentials = .none, hops: [RoleHop] = [],
                 region: Sourced<String>? = nil, findings: [Finding] = [], candidates: [CredentialCandidate] = [],
                 blocker: Finding? = nil) {
