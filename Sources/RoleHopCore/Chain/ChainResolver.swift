@@ -106,7 +106,11 @@ public enum ChainResolver {
     static func resolve(config: SharedConfig, view v: EnvView, selection: Selection, into chain: inout ResolvedChain) {
         let env = v.env
         var findings = config.findings
-        if let e = config.fatalError {
+        // Looked at in place first: `fatalError` copies each file's optional error out.
+        let refused = config.files.withUnsafeBufferPointer { files in
+            files.indices.contains { if case .some = files[$0].error { true } else { false } }
+        }
+        if refused, let e = config.fatalError {
             let blocker = Finding(id: "chain.config-unusable", severity: .fail,
                                   title: "The shared config cannot be loaded: \(e)",
                                   evidence: [Evidence("error", e.message,
