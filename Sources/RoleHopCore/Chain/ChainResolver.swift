@@ -12,7 +12,13 @@ public enum ChainResolver {
     public struct Selection: Sendable {
         /// `--profile`.
         public var flag: String?
+        /// The flag's place in `SharedConfig.profiles`, when the caller already knows it (`resolveAll`).
+        var index: ProfileIndex?
         public init(flag: String? = nil) { self.flag = flag }
+        init(flag: String, index: ProfileIndex?) {
+            self.flag = flag
+            self.index = index
+        }
     }
 
     /// The environment variables resolution reads, looked up once (`resolveAll` shares one for every profile).
@@ -100,7 +106,11 @@ public enum ChainResolver {
     static func resolve(config: SharedConfig, view v: EnvView, selection: Selection, into chain: inout ResolvedChain) {
         let env = v.env
         var findings = config.findings
-        if let e = config.fatalError {
+        // Looked at in place first: `fatalError` copies each file's optional error out.
+        let refused = config.files.withUnsafeBufferPointer { files in
+            files.indices.contains { if case .some = files[$0].error { true } else { false } }
+        }
+        if refused, let e = config.fatalError {
             let blocker = Finding(id: "chain.config-unusable", severity: .fail,
                                   title: "The shared config cannot be loaded: \(e)",
                                   evidence: [Evidence("error", e.message,
@@ -144,7 +154,12 @@ public enum ChainResolver {
         }
 
         // The selected profile's place in the dictionary: looked up once, read by index in `walk` and `finish`.
-        let topIndex = selected.flatMap { config.profiles.index(forKey: $0.value) }
+        let topIndex: ProfileIndex?
+        if let known = selection.index, selection.flag?.isEmpty == false {
+            topIndex = known
+        } else {
+            topIndex = selected.flatMap { config.profiles.index(forKey: $0.value) }
+        }
         if explicit, let s = selected, case .none = topIndex {
             let blocker = Finding(id: "chain.profile-not-found", severity: .fail,
                                   title: "Profile \(s.value) does not exist",
@@ -173,7 +188,7 @@ public enum ChainResolver {
                     .compactMap { $0 }))
         }
         if let s = selected {
-            candidates.append(CredentialCandidate(kind: .profile, status: .shadowed, summary: "profile " + s.value,
+            candidates.append(CredentialCandidate(kind: .profile, status: .shadowed, summary: prefixed("profile ", s.value),
                                                   evidence: [Evidence("profile", s.value, source: s.source)]))
         }
         let envRole = v.roleArn
@@ -331,6 +346,21 @@ public enum ChainResolver {
         }
     }
 
+    /// `prefix + s`, built in one piece: short results (most profile names) become a small string directly
+    /// (`+` went through the general append path, about 250 instructions per profile).
+    static func prefixed(_ prefix: StaticString, _ s: String) -> String {
+        var s = s
+        let n = prefix.utf8CodeUnitCount
+        return s.withUTF8 { tail in
+            String(unsafeUninitializedCapacity: n + tail.count) { buffer in
+                guard let base = buffer.baseAddress else { return 0 }
+                base.initialize(from: prefix.utf8Start, count: n)
+                if let t = tail.baseAddress { (base + n).initialize(from: t, count: tail.count) }
+                return n + tail.count
+            }
+        }
+    }
+
     static func fileEvidence(_ config: SharedConfig) -> [Evidence] {
         config.files.map { Evidence($0.kind.rawValue + " file", $0.path + " (\($0.state.rawValue))", source: $0.pathSource) }
     }
@@ -370,6 +400,8 @@ public enum ChainResolver {
         var current = top
         var isTop = true
         var referencedBy: Sourced<String>?
+        var topReadsAsSource = false
+        let findingsBefore = chain.findings.count
 
         func block(_ f: Finding) { chain.blocker = f; chain.findings.append(f) }
 
@@ -397,9 +429,20 @@ public enum ChainResolver {
             if !isTop, !sourceSettings {
                 for k in Self.sourceProfileChecks where p.has(k) { sourceSettings = true; break }
             }
+            // A source profile `resolveAll` already resolved: its chain from here on is taken over.
+            if !isTop, let memo = v.scratch.memo, let slot = memo.slot(ordinal: p.ordinal, name: current),
+               takeOver(memo, slot, &chain, &hopsTopFirst, path: &path) {
+                if memo.entries[slot].settings { sourceSettings = true }
+                break
+            }
             let hasStatic = p.has(.awsAccessKeyId) || p.has(.awsSecretAccessKey)
             let roleArn = p.sourced(.roleArn)
             let tokenFile = p.sourced(.webIdentityTokenFile)
+            if isTop {
+                // As a source profile, role_arn with static keys means the keys: the chain differs.
+                topReadsAsSource = !(hasStatic && roleArn.map { _ in true } ?? false
+                                     && !(tokenFile.map { _ in true } ?? false))
+            }
             let sourceProfile = p.sourced(.sourceProfile)
             let credentialSource = p.sourced(.credentialSource)
 
@@ -538,8 +581,42 @@ public enum ChainResolver {
                 while i < j { b.swapAt(i, j); i += 1; j -= 1 }
             }
         }
+        if topReadsAsSource, chain.findings.count == findingsBefore, case .none = chain.blocker {
+            var durationsRead = true
+            for i in hopsTopFirst.indices {
+                if let d = hopsTopFirst[i].durationSeconds, d.value < 0 { durationsRead = false; break }
+            }
+            v.scratch.lastWalkReusable = durationsRead
+        } else {
+            v.scratch.lastWalkReusable = false
+        }
         chain.hops = hopsTopFirst
         return sourceSettings
+    }
+
+    /// Takes over the chain `resolveAll` resolved for the source profile in `slot` (the last profile of `path`):
+    /// its hops (top first, after the ones already built), its base, and its visited profiles after the first.
+    /// False, with nothing changed, when one of those profiles is already on the path or the path gets long.
+    static func takeOver(_ memo: ResolvedSuffixes, _ slot: Int, _ chain: inout ResolvedChain,
+                         _ hopsTopFirst: inout [RoleHop], path: inout [WalkStep]) -> Bool {
+        let e = memo.entries[slot]
+        let start = Int(e.start)
+        let end = start + Int(e.count)
+        guard path.count + Int(e.count) <= 15 else { return false }
+        for k in (start + 1)..<max(start + 1, end) {
+            let name = memo.steps[k].name
+            if path.contains(where: { $0.name == name }) { return false }
+        }
+        let source = memo.chains + slot
+        let hops = source.pointee.hops
+        if !hops.isEmpty {
+            hopsTopFirst.reserveCapacity(hopsTopFirst.count + hops.count)
+            var i = hops.count - 1
+            while i >= 0 { hopsTopFirst.append(hops[i]); i -= 1 }
+        }
+        chain.base = source.pointee.base
+        if end > start + 1 { path.append(contentsOf: memo.steps[(start + 1)..<end]) }
+        return true
     }
 
     static func cycle(_ path: [String], _ at: Sourced<String>) -> Finding {
@@ -765,12 +842,74 @@ public enum ChainResolver {
 /// A buffer lent to one resolution at a time (an `EnvView` is used by one thread).
 final class WalkScratch {
     @exclusivity(unchecked) var path: [ChainResolver.WalkStep] = []
+    /// The chains `resolveAll` has already resolved, while it runs (nil for a single resolution).
+    @exclusivity(unchecked) var memo: ResolvedSuffixes?
+    /// Set by `walk`: the chain it built from its top profile is exactly what a walk reaching that profile as a
+    /// source profile would build from there (see `ResolvedSuffixes`).
+    @exclusivity(unchecked) var lastWalkReusable = false
 
     /// The buffer, moved out (no copy of its storage); put it back with `path = ...`.
     func take() -> [ChainResolver.WalkStep] {
         var p: [ChainResolver.WalkStep] = []
         swap(&p, &path)
         return p
+    }
+}
+
+/// The profiles `resolveAll` has resolved so far whose chain a later walk can take over when it reaches them as
+/// a source profile, instead of walking on (in a generated or real config, profile N's source is often N-1).
+///
+/// A resolved top profile's chain is reusable when its walk added no finding and no blocker (findings carry
+/// hop numbers and paths of their own walk), no hop has an unreadable duration (`finish` clears it), and the
+/// profile reads the same as a source as it does as the top (not `role_arn` together with static keys: a top
+/// profile uses the role, a source profile its keys). The walk that takes a chain over copies its hops and base
+/// and the visited profiles after the first (their region and checked settings, for `finish`), and does so only
+/// when none of those profiles is already on its own path (that would be a cycle, reported by walking on) and the
+/// path stays short (long paths switch the cycle check to a set). `finish` recomputes every hop's region,
+/// endpoint and chaining flag for the new top. `ResolveAllTests` holds this to resolving each profile alone.
+final class ResolvedSuffixes {
+    struct Entry {
+        var reusable = false
+        /// True when a visited profile sets a setting `finish` compares with the top's.
+        var settings = false
+        var start: Int32 = 0
+        var count: Int32 = 0
+    }
+    let chains: UnsafeMutablePointer<ResolvedChain>
+    let names: [String]
+    /// Slots `0..<resolved` of `chains` are filled.
+    @exclusivity(unchecked) var resolved = 0
+    @exclusivity(unchecked) var entries: [Entry]
+    /// The visited profiles of every reusable chain, one run each (`Entry.start`, `Entry.count`).
+    @exclusivity(unchecked) var steps: [ChainResolver.WalkStep] = []
+
+    init(chains: UnsafeMutablePointer<ResolvedChain>, names: [String]) {
+        self.chains = chains
+        self.names = names
+        entries = [Entry](repeating: Entry(), count: names.count)
+        steps.reserveCapacity(names.count * 2)
+    }
+
+    /// Records slot `resolved` (just filled) and its walk's path.
+    func record(reusable: Bool, path: [ChainResolver.WalkStep]) {
+        let slot = resolved
+        resolved += 1
+        guard reusable, slot < entries.count else { return }
+        var settings = false
+        for k in path.indices where path[k].otherChecks || path[k].region.map({ _ in true }) ?? false {
+            settings = true
+            break
+        }
+        entries[slot] = Entry(reusable: true, settings: settings, start: Int32(truncatingIfNeeded: steps.count),
+                              count: Int32(truncatingIfNeeded: path.count))
+        // A taken-over chain copies the steps after the first: a one-profile path stores none.
+        if path.count > 1 { steps.append(contentsOf: path) }
+    }
+
+    /// The slot of `name`'s reusable chain, when `ordinal` names an already resolved slot of that name.
+    func slot(ordinal: Int, name: String) -> Int? {
+        guard ordinal >= 0, ordinal < resolved, entries[ordinal].reusable, names[ordinal] == name else { return nil }
+        return ordinal
     }
 }
 

@@ -106,6 +106,8 @@ public enum ConfigKey: UInt8, Sendable, Hashable, CaseIterable {
 /// Index + 1 into a profile's property list for each known key; 0 when the key is absent.
 struct ConfigKeySlots: Sendable, Hashable {
     var raw = SIMD32<UInt32>()
+    /// The last lane, past every `ConfigKey`: holds `Profile.ordinal`.
+    static let ordinalLane = 31
 
     @inline(__always) subscript(_ key: ConfigKey) -> Int {
         get { Int(raw[Int(key.rawValue)]) }

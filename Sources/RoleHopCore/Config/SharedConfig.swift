@@ -12,6 +12,14 @@ public struct Profile: Sendable, Hashable {
     var slots = ConfigKeySlots()
     /// Index + 1 into `orderedProperties` of each property whose key rolehop does not know.
     var others: [String: Int] = [:]
+    /// The profile's place in `SharedConfig.profileNames` when the merge made it (-1 otherwise): lets
+    /// `resolveAll` find an already resolved source profile without hashing its name (not part of equality).
+    /// Kept in a spare lane of `slots` (plus one, 0 meaning none): a stored field made `Profile` larger, and
+    /// the merge then copied every new profile once more.
+    var ordinal: Int {
+        get { Int(slots.raw[ConfigKeySlots.ordinalLane]) - 1 }
+        set { slots.raw[ConfigKeySlots.ordinalLane] = UInt32(truncatingIfNeeded: newValue + 1) }
+    }
 
     public init(name: String, sections: [Source] = [], properties: [String: ConfigProperty] = [:]) {
         self.name = name
@@ -21,11 +29,12 @@ public struct Profile: Sendable, Hashable {
 
     /// A profile from one section's properties, sharing their storage unless a key repeats; `duplicate` is
     /// called with (overridden, used) for each repeated key.
-    init(name: String, sections: [Source], adopting list: [ConfigProperty],
+    init(name: String, sections: [Source], adopting list: [ConfigProperty], ordinal: Int = -1,
          duplicate: (ConfigProperty, ConfigProperty) -> Void) {
         self.name = name
         self.sections = sections
         var slots = ConfigKeySlots()
+        slots.raw[ConfigKeySlots.ordinalLane] = UInt32(truncatingIfNeeded: ordinal + 1)
         var others: [String: Int] = [:]
         var repeated = false
         for i in list.indices {
@@ -44,6 +53,7 @@ public struct Profile: Sendable, Hashable {
             self.others = others
             return
         }
+        self.ordinal = ordinal
         for p in list { if let old = set(p) { duplicate(old, p) } }
     }
 
@@ -57,7 +67,9 @@ public struct Profile: Sendable, Hashable {
         }
         set {
             orderedProperties = []
+            let ordinal = self.ordinal
             slots = ConfigKeySlots()
+            self.ordinal = ordinal
             others = [:]
             for (_, p) in newValue { set(p) }
         }
@@ -209,7 +221,7 @@ public struct SharedConfig: Sendable {
                 // name was already there (then the sections merge below).
                 var duplicates: [Finding] = []
                 let fresh = Profile(name: name, sections: [file.sections[si].source],
-                                    adopting: file.sections[si].properties) {
+                                    adopting: file.sections[si].properties, ordinal: profileNames.count) {
                     duplicates.append(Self.duplicateFinding(old: $0, new: $1, sectionName: name))
                 }
                 if let existing = profiles.updateValue(fresh, forKey: name) {
@@ -227,7 +239,7 @@ public struct SharedConfig: Sendable {
                     }
                 } else {
                     profileNames.append(name)
-                    findings += duplicates
+                    if !duplicates.isEmpty { findings += duplicates }
                 }
             case .ssoSession, .services:
                 let section = file.sections[si]

@@ -4,7 +4,10 @@ import Testing
 
 /// Profiles of every shape the resolver distinguishes: deep chains, cycles (and a profile that chains onto
 /// one), self references, missing source profiles, credential_source, web identity as a source, process, SSO,
-/// partial keys, static keys with role_arn, endpoint settings on source profiles.
+/// partial keys, static keys with role_arn, endpoint settings on source profiles. Most source profiles come
+/// before the profiles that use them, so `resolveAll` takes their resolved chains over (`ResolvedSuffixes`);
+/// `pt` (keys and role_arn) reaches `px`, whose resolved chain ends in `pt`'s keys: taking it over would hide
+/// the cycle that a walk from `pt` finds.
 let resolveAllConfig = """
     [default]
     region = us-east-1
@@ -128,6 +131,20 @@ let resolveAllConfig = """
     source_profile = base
     use_fips_endpoint = true
     region = us-east-2
+    [profile web2]
+    role_arn = arn:aws:iam::111122223333:role/web2
+    web_identity_token_file = /tmp/token
+    [profile onweb2]
+    role_arn = arn:aws:iam::111122223333:role/onweb2
+    source_profile = web2
+    [profile px]
+    role_arn = arn:aws:iam::111122223333:role/px
+    source_profile = pt
+    [profile pt]
+    aws_access_key_id = AKIAFAKEEXAMPLEPT001
+    aws_secret_access_key = FAKESECRET
+    role_arn = arn:aws:iam::111122223333:role/pt
+    source_profile = px
     [sso-session s1]
     sso_start_url = https://example.awsapps.com/start
     sso_region = us-east-1
@@ -178,7 +195,7 @@ struct ResolveAllTests {
         let e = Environment(vars)
         let config = ConfigLoader.load(fileSystem: fs, environment: e)
         let names = ChainResolver.profileNames(config)
-        try #require(names.count == 34 + 21 + 18)
+        try #require(names.count == 38 + 21 + 18)
         let all = ChainResolver.resolveAll(config: config, environment: e)
         try #require(all.count == names.count)
         var cycles = 0
@@ -190,8 +207,8 @@ struct ResolveAllTests {
                     "profile \(name)")
             if chain.blocker?.id == "chain.cycle" { cycles += 1 }
         }
-        // The shapes are really there: cycles (3 + oncyc + selfbad + 18 ring profiles), a 21-profile chain.
-        #expect(cycles == 23)
+        // The shapes are really there: cycles (3 + oncyc + selfbad + pt + 18 ring profiles), a 21-profile chain.
+        #expect(cycles == 24)
         #expect(all[names.firstIndex(of: "deep20") ?? 0].hops.count == 20)
     }
 }
