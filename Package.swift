@@ -23,11 +23,14 @@ let package = Package(
         // OpenSSL 3's libcrypto (SHA-2, HMAC pads, JWS verification), the library libcurl loads: headers only,
         // the shim opens it with dlopen on first use (no pkgConfig, whose flags would link it). Debian: libssl-dev.
         .systemLibrary(name: "CLibCrypto"),
+        // glibc's <malloc.h> (mallopt), which the Glibc module leaves out: HeapSettings.keepFreedHeap.
+        .systemLibrary(name: "CMalloc"),
         .target(
             name: "RoleHopCore",
             dependencies: [
                 "CZlib",
                 "CLibCrypto",
+                "CMalloc",
             ]),
         .target(name: "RoleHopCurl", dependencies: ["RoleHopCore", "CCurlLoader"]),
         .target(name: "RoleHopTUI", dependencies: ["RoleHopCore", "CNCurses"]),

@@ -376,9 +376,9 @@ def config_bench(t, binary, reps, tmp, tiny):
         if default_trim is not None:
             t.add("c", f"{n} profiles: the same with glibc's default trim threshold", fmt_ms(default_trim), ref,
                   f"{boto['cpu'] / default_trim:.1f}x" if boto else "")
-            t.notes.append("(c) the target row runs with a fixed glibc malloc trim threshold: with glibc's own, "
-                           "whether warm iterations re-fault a trimmed heap depends on the sizes of the largest "
-                           "arrays (bench/config_bench_core.sh); the row below it is the run without")
+            t.notes.append("(c) the target row sets the heap up as rolehop's main does (HeapSettings.keepFreedHeap: "
+                           "a fixed glibc trim threshold); with glibc's own, whether warm iterations re-fault a "
+                           "trimmed heap depends on the sizes of the largest arrays: the row below it")
     else:
         t.skip("c", f"{n} profiles: ConfigBenchmark.run", "tiny mode or no swiftc (it compiles bench/config_bench_core.sh)")
     t.add("c", f"{n} profiles: rolehop chain --all-profiles (process, text output): CPU", fmt_ms(e2e["cpu"]), ref,

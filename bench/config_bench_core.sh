@@ -9,6 +9,8 @@ OUT=bench/out
 mkdir -p "$OUT/core"
 ITER=${ITER:-9}
 cat > "$OUT/core/main.swift" <<SWIFT
+// As rolehop's main does, unless the run is labelled (the comparison run with glibc's own heap settings).
+if CommandLine.arguments.count < 2 { HeapSettings.keepFreedHeap() }
 var best = 1e9
 var profiles = 0
 for _ in 0..<$ITER {
@@ -21,14 +23,11 @@ print("ConfigBenchmark.run(profileCount: $N): \(profiles) profiles, best of $ITE
 SWIFT
 # Compiled inside $OUT/core so swiftc's side files (ConfigBench-1.swiftmodule, ...) stay out of the tree.
 ROOT=$(pwd)
-(cd "$OUT/core" && swiftc -O -wmo -g -module-name ConfigBench -I "$ROOT"/Sources/CLibCrypto -o bench main.swift \
+(cd "$OUT/core" && swiftc -O -wmo -g -module-name ConfigBench -I "$ROOT"/Sources/CLibCrypto -I "$ROOT"/Sources/CMalloc -o bench main.swift \
   "$ROOT"/Sources/RoleHopCore/Support/*.swift "$ROOT"/Sources/RoleHopCore/Config/*.swift \
   "$ROOT"/Sources/RoleHopCore/Chain/*.swift)
-# glibc returns the freed heap to the kernel when its free top exceeds a threshold that it adjusts by itself
-# (twice the largest freed mmap'ed block); whether that happens between iterations depended on the sizes of
-# the few largest arrays, and when it did every later iteration page-faulted the heap back in (2,000-4,000
-# faults, 5-15 ms of system time counted in the thread CPU time). A fixed threshold keeps the warm iterations
-# measuring parse + merge + resolve; the first (cold) iteration still faults, as a single CLI run does.
-# The run as glibc would do it by default follows, labelled, so the table can show both.
-GLIBC_TUNABLES=glibc.malloc.trim_threshold=1073741824 "$OUT/core/bench"
+# The first run sets the heap up as rolehop's main does (HeapSettings.keepFreedHeap: a fixed trim threshold, so
+# warm iterations do not page-fault a heap glibc trimmed after the previous one; see its comment); the second,
+# labelled, keeps glibc's own settings, so the table can show both.
+"$OUT/core/bench"
 "$OUT/core/bench" "glibc's default trim threshold"

@@ -9,8 +9,10 @@ import Glibc
 enum RoleHopMain {
     static let abstract = "Explore and troubleshoot AWS role chains (IRSA, chained AssumeRole) from inside a pod."
 
-    /// Finds the portable archive's terminfo and CA bundle before anything else runs, then dispatches.
+    /// Sets the heap up for a short-lived process, finds the portable archive's terminfo and CA bundle before
+    /// anything else runs, then dispatches.
     static func main() async {
+        HeapSettings.keepFreedHeap()
         applyPortableLayout()
         let code = await dispatch(Array(CommandLine.arguments.dropFirst()))
         exit(code)

@@ -104,7 +104,6 @@ public enum ChainResolver {
     /// Resolves into `chain`, which must be an empty `ResolvedChain()`: a ResolvedChain is large, and the
     /// optimizer copied a returned one twice (`resolveAll` fills its array's elements in place).
     static func resolve(config: SharedConfig, view v: EnvView, selection: Selection, into chain: inout ResolvedChain) {
-        let env = v.env
         var findings = config.findings
         // Looked at in place first: `fatalError` copies each file's optional error out.
         let refused = config.files.withUnsafeBufferPointer { files in

@@ -48,12 +48,12 @@ public struct SHA256Digest: Sendable, Equatable {
 public struct SHA256Hasher: @unchecked Sendable {
     var ctx = SHA256_CTX()
 
-    public init() { libcrypto.SHA256_Init(&ctx) }
+    public init() { _ = libcrypto.SHA256_Init(&ctx) }
 
     @inline(__always)
     public mutating func update(_ bytes: UnsafeRawBufferPointer) {
         guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
-        libcrypto.SHA256_Update(&ctx, base, bytes.count)
+        _ = libcrypto.SHA256_Update(&ctx, base, bytes.count)
     }
 
     @inline(__always)
@@ -158,24 +158,24 @@ public enum Digest {
             switch algorithm {
             case .sha1:
                 var c = SHA_CTX()
-                libcrypto.SHA1_Init(&c)
-                if let base { libcrypto.SHA1_Update(&c, base, n) }
-                libcrypto.SHA1_Final(p, &c)
+                _ = libcrypto.SHA1_Init(&c)
+                if let base { _ = libcrypto.SHA1_Update(&c, base, n) }
+                _ = libcrypto.SHA1_Final(p, &c)
             case .sha256:
                 var c = SHA256_CTX()
-                libcrypto.SHA256_Init(&c)
-                if let base { libcrypto.SHA256_Update(&c, base, n) }
-                libcrypto.SHA256_Final(p, &c)
+                _ = libcrypto.SHA256_Init(&c)
+                if let base { _ = libcrypto.SHA256_Update(&c, base, n) }
+                _ = libcrypto.SHA256_Final(p, &c)
             case .sha384:
                 var c = SHA512_CTX()
-                libcrypto.SHA384_Init(&c)
-                if let base { libcrypto.SHA384_Update(&c, base, n) }
-                libcrypto.SHA384_Final(p, &c)
+                _ = libcrypto.SHA384_Init(&c)
+                if let base { _ = libcrypto.SHA384_Update(&c, base, n) }
+                _ = libcrypto.SHA384_Final(p, &c)
             case .sha512:
                 var c = SHA512_CTX()
-                libcrypto.SHA512_Init(&c)
-                if let base { libcrypto.SHA512_Update(&c, base, n) }
-                libcrypto.SHA512_Final(p, &c)
+                _ = libcrypto.SHA512_Init(&c)
+                if let base { _ = libcrypto.SHA512_Update(&c, base, n) }
+                _ = libcrypto.SHA512_Final(p, &c)
             }
         }
         return out
