@@ -102,6 +102,20 @@ public enum ConfigParser {
 
     @inline(__always) static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 }
 
+    /// True when a byte in `from..<to` is 0x80 or above (not ASCII): eight bytes at a time, then the rest.
+    static func hasNonASCII(_ base: UnsafePointer<UInt8>, from: Int, to: Int) -> Bool {
+        var k = from
+        while k + 8 <= to {
+            if UnsafeRawPointer(base + k).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return true }
+            k += 8
+        }
+        while k < to {
+            if base[k] >= 0x80 { return true }
+            k += 1
+        }
+        return false
+    }
+
     /// Profile names the SDKs accept: letters, digits and `- / . % @ _ : +`.
     static func isProfileNameByte(_ b: UInt8) -> Bool {
         switch b {
@@ -202,20 +216,7 @@ private struct Parser {
         // Non-ASCII bytes are looked for once in the whole file, 8 at a time: an ASCII file (the common case)
         // then needs no per-line UTF-8 check.
         var fileHasHigh = false
-        if let base = bytes.baseAddress {
-            var k = start
-            while k + 8 <= n {
-                if UnsafeRawPointer(base + k).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 != 0 {
-                    fileHasHigh = true
-                    break
-                }
-                k += 8
-            }
-            while !fileHasHigh, k < n {
-                if bytes[k] >= 0x80 { fileHasHigh = true }
-                k += 1
-            }
-        }
+        if let base = bytes.baseAddress { fileHasHigh = ConfigParser.hasNonASCII(base, from: start, to: n) }
         while start < n || (start == n && line == 0 && n == 0) {
             if start == n { break }
             line += 1
@@ -225,19 +226,7 @@ private struct Parser {
             if let nl = memchr(base + start, 0x0A, n - start) {
                 end = UnsafeRawPointer(nl).assumingMemoryBound(to: UInt8.self) - base
             }
-            var high = false
-            var k = fileHasHigh && invalidUTF8Reported < 5 ? start : end
-            while k + 8 <= end {
-                if UnsafeRawPointer(base + k).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 != 0 {
-                    high = true
-                    break
-                }
-                k += 8
-            }
-            while !high, k < end {
-                if bytes[k] >= 0x80 { high = true }
-                k += 1
-            }
+            let high = fileHasHigh && invalidUTF8Reported < 5 && ConfigParser.hasNonASCII(base, from: start, to: end)
             let next = end + 1
             if end > start, bytes[end - 1] == 0x0D { end -= 1 }
             if high, invalidUTF8Reported < 5, !isValidUTF8(start, end) {
