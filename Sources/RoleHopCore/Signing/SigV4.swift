@@ -742,17 +742,7 @@ public struct SigV4Signer: Sendable {
         let digest = hasher.finalize()
         // Hex on the stack, then one bulk append (not 64 appends with a uniqueness check each).
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { hex in
-            digest.withUnsafeBytes { raw in
-                Digest.hexTable.withUnsafeBufferPointer { table in
-                    var o = 0
-                    for b in raw {
-                        let pair = table[Int(b)]
-                        hex[o] = UInt8(truncatingIfNeeded: pair)
-                        hex[o + 1] = UInt8(truncatingIfNeeded: pair >> 8)
-                        o += 2
-                    }
-                }
-            }
+            digest.withUnsafeBytes { Digest.writeHex($0, to: hex) }
             out.append(contentsOf: UnsafeBufferPointer(rebasing: hex[0..<64]))
         }
     }

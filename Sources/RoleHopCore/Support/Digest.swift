@@ -205,18 +205,23 @@ public enum Digest {
         return (0..<256).map { i in UInt16(digits[i >> 4]) | (UInt16(digits[i & 15]) << 8) }
     }()
 
+    /// Writes the lower-case hex of `raw` to `out`, which has room for `raw.count * 2` bytes.
+    static func writeHex(_ raw: UnsafeRawBufferPointer, to out: UnsafeMutableBufferPointer<UInt8>) {
+        hexTable.withUnsafeBufferPointer { table in
+            var o = 0
+            for b in raw {
+                let pair = table[Int(b)]
+                out[o] = UInt8(truncatingIfNeeded: pair)
+                out[o + 1] = UInt8(truncatingIfNeeded: pair >> 8)
+                o += 2
+            }
+        }
+    }
+
     /// Lower-case hex of `raw`, as bytes.
     static func hexBytes(_ raw: UnsafeRawBufferPointer) -> [UInt8] {
         [UInt8](unsafeUninitializedCapacity: raw.count * 2) { buf, n in
-            hexTable.withUnsafeBufferPointer { table in
-                var o = 0
-                for b in raw {
-                    let pair = table[Int(b)]
-                    buf[o] = UInt8(truncatingIfNeeded: pair)
-                    buf[o + 1] = UInt8(truncatingIfNeeded: pair >> 8)
-                    o += 2
-                }
-            }
+            writeHex(raw, to: buf)
             n = raw.count * 2
         }
     }
