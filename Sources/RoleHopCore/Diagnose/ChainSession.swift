@@ -39,7 +39,15 @@ public actor ChainSession: ExplorerSession {
     /// True when every hop that ran has its role's documents read from IAM afterwards (`--read-iam`).
     public nonisolated let readIAM: Bool
     /// Role documents read live from IAM, by plan index.
-    var reads: [Int: RoleRead] = [:]
+    var reads: [Int: RoleRead] = [:] {
+        didSet {
+            let documents = reads.compactMapValues { $0.skipped == nil ? $0.documents : nil }
+            currentAnalysis = Analyzer.applying(remote: documents, to: analysis)
+        }
+    }
+    /// The offline analysis with the documents read from IAM so far: what reports and screens show (evaluated
+    /// again only when a read arrives, not on every snapshot).
+    public private(set) var currentAnalysis: Analysis
     /// The bundle writer, plugged in by the CLI (the core session writes no files itself).
     let exporter: (@Sendable (ChainSession, String) async -> Result<String, BundleExportError>)?
 
@@ -48,6 +56,7 @@ public actor ChainSession: ExplorerSession {
                 connectTimeout: Double = 5, readIAM: Bool = false,
                 exporter: (@Sendable (ChainSession, String) async -> Result<String, BundleExportError>)? = nil) {
         self.analysis = analysis
+        currentAnalysis = analysis
         self.readIAM = readIAM
         self.exporter = exporter
         self.mode = mode
@@ -91,19 +100,13 @@ public actor ChainSession: ExplorerSession {
 
     public var finalIdentity: CallerIdentity? { identityOutcome?.call?.success?.callerIdentity }
 
-    /// The offline analysis with the documents read from IAM so far: what reports and screens show.
-    public var currentAnalysis: Analysis {
-        Analyzer.applying(remote: reads.compactMapValues { $0.skipped == nil ? $0.documents : nil }, to: analysis)
-    }
-
     /// The IAM reads made so far, in hop order.
     public var roleReads: [RoleRead] { reads.keys.sorted().compactMap { reads[$0] } }
 
     /// Findings from the live results (each step's classified errors, contradicted predictions, the final identity,
     /// the IAM reads).
-    public var liveFindings: [Finding] { liveFindings(currentAnalysis) }
-
-    func liveFindings(_ current: Analysis) -> [Finding] {
+    public var liveFindings: [Finding] {
+        let current = currentAnalysis
         var out: [Finding] = []
         for (i, step) in steps.enumerated() {
             guard let outcome = runner.outcomes[i] else { continue }
@@ -126,17 +129,14 @@ public actor ChainSession: ExplorerSession {
 
     /// Offline and live findings together, most severe first.
     public var allFindings: [Finding] {
-        let current = currentAnalysis
-        return Analyzer.sortFindings(Analyzer.dedupe(current.findings + liveFindings(current)))
+        Analyzer.sortFindings(Analyzer.dedupe(currentAnalysis.findings + liveFindings))
     }
 
     // MARK: ExplorerSession
 
     public func snapshot(now: Date) async -> ExplorerSnapshot {
-        let current = currentAnalysis
-        return SnapshotBuilder.build(analysis: current, steps: steps, phases: runner.phases, outcomes: outcomes,
-                                     findings: Analyzer.sortFindings(Analyzer.dedupe(current.findings + liveFindings(current))),
-                                     mode: mode, now: now, baseFetch: baseFetch)
+        SnapshotBuilder.build(analysis: currentAnalysis, steps: steps, phases: runner.phases, outcomes: outcomes,
+                              findings: allFindings, mode: mode, now: now, baseFetch: baseFetch)
     }
 
     public func runNext() async {
